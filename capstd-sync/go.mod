@@ -1,0 +1,13 @@
+module github.com/capwasi/capwasi/capstd-sync
+
+go 1.26
+
+require (
+	github.com/capwasi/capwasi/capstd v0.0.0
+	github.com/capwasi/capwasi/common v0.0.0
+)
+
+replace (
+	github.com/capwasi/capwasi/capstd => ../capstd
+	github.com/capwasi/capwasi/common => ../common
+)

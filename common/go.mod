@@ -1,0 +1,3 @@
+module github.com/capwasi/capwasi/common
+
+go 1.26
