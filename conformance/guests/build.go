@@ -1,0 +1,146 @@
+// Package guests holds the WebAssembly guest programs of the conformance
+// suite, the benchmarks and the samples, as Go sources for GOOS=wasip1, and
+// builds them on demand.
+//
+// Each guest is a directory of this package (hello, ...) holding a main
+// package with the "wasip1" build constraint, so that host builds skip it.
+// The sources are embedded, so [Build] works wherever this package is
+// compiled, including from the module cache of a project that depends on
+// capwasi. Built modules are cached by the hash of their sources and of the
+// Go toolchain, so a guest is compiled once per change.
+package guests
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed */*.go
+var sources embed.FS
+
+// Names returns the names of the guests, sorted.
+func Names() []string {
+	entries, _ := fs.ReadDir(sources, ".")
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// CacheDir returns the directory that holds built guests:
+// $CAPWASI_CACHE/guests if CAPWASI_CACHE is set, else capwasi/guests in the
+// user's cache directory, else in the temporary directory.
+func CacheDir() string {
+	if d := os.Getenv("CAPWASI_CACHE"); d != "" {
+		return filepath.Join(d, "guests")
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "capwasi", "guests")
+	}
+	return filepath.Join(os.TempDir(), "capwasi", "guests")
+}
+
+var (
+	buildMu   sync.Mutex
+	buildDone = map[string]string{}
+)
+
+// Build compiles the named guest with GOOS=wasip1 GOARCH=wasm, unless a
+// build of the same sources with the same toolchain is cached, and returns
+// the path of the .wasm file. It needs the go command on PATH (or in
+// GOROOT/bin). Errors: an unknown name, or the compiler's output.
+func Build(name string) (string, error) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := buildDone[name]; ok {
+		return p, nil
+	}
+	files, err := fs.Glob(sources, path.Join(name, "*.go"))
+	if err != nil || len(files) == 0 {
+		return "", fmt.Errorf("guests: no guest named %q (have %s)", name, strings.Join(Names(), ", "))
+	}
+	gocmd := goCommand()
+	version, err := exec.Command(gocmd, "env", "GOVERSION").Output()
+	if err != nil {
+		return "", fmt.Errorf("guests: running %s: %w", gocmd, err)
+	}
+	h := sha256.New()
+	h.Write(version)
+	for _, f := range files {
+		b, _ := sources.ReadFile(f)
+		fmt.Fprintf(h, "%s %d\n", f, len(b))
+		h.Write(b)
+	}
+	out := filepath.Join(CacheDir(), name+"-"+hex.EncodeToString(h.Sum(nil))[:16]+".wasm")
+	if _, err := os.Stat(out); err == nil {
+		buildDone[name] = out
+		return out, nil
+	}
+	if err := compile(gocmd, name, files, out); err != nil {
+		return "", err
+	}
+	buildDone[name] = out
+	return out, nil
+}
+
+// compile writes the guest's sources into a scratch module and builds it to
+// out, atomically.
+func compile(gocmd, name string, files []string, out string) error {
+	dir, err := os.MkdirTemp("", "capwasi-guest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	mod := "module capwasi.guest/" + name + "\n\ngo 1.26\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		return err
+	}
+	for _, f := range files {
+		b, _ := sources.ReadFile(f)
+		if err := os.WriteFile(filepath.Join(dir, path.Base(f)), b, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp := out + ".tmp" + fmt.Sprint(os.Getpid())
+	cmd := exec.Command(gocmd, "build", "-o", tmp, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0",
+		"GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "GOWORK=off")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("guests: building %s: %w\n%s", name, err, stderr.Bytes())
+	}
+	return os.Rename(tmp, out)
+}
+
+// goCommand returns the go command to build with: the one on PATH, else
+// the one GOROOT names.
+func goCommand() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	if root := os.Getenv("GOROOT"); root != "" {
+		return filepath.Join(root, "bin", "go")
+	}
+	return "go"
+}
