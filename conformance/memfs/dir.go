@@ -1,0 +1,437 @@
+package memfs
+
+import (
+	"context"
+	"strings"
+
+	"github.com/capwasi/capwasi/common"
+)
+
+// Dir is an open directory of an [FS]. It implements [common.WasiDir].
+// Paths resolve beneath it and never above it.
+type Dir struct {
+	common.UnimplementedDir
+	fs       *FS
+	n        *node
+	readOnly bool
+
+	// listing is the snapshot fd_readdir works through: taken at cookie 0,
+	// so that every cookie handed out stays valid until the next rewind.
+	listing []common.DirEntry
+}
+
+// Root opens the root directory of fsys. With readOnly, the directory and
+// everything opened through it refuse every change with EPERM.
+func (fsys *FS) Root(readOnly bool) *Dir {
+	return &Dir{fs: fsys, n: fsys.root, readOnly: readOnly}
+}
+
+// Rights leaves out the rights a read-only directory cannot honour.
+func (d *Dir) Rights() (base, inheriting common.Rights) {
+	if d.readOnly {
+		return common.RightsAll &^ common.RightsDirectoryWriteMask,
+			common.RightsAll &^ (common.RightsDirectoryWriteMask | common.RightsWriteMask)
+	}
+	return common.RightsAll, common.RightsAll
+}
+
+// Filestat returns the directory's attributes.
+func (d *Dir) Filestat(context.Context) (common.Filestat, error) {
+	d.fs.mu.Lock()
+	defer d.fs.mu.Unlock()
+	return d.n.stat(), nil
+}
+
+// SetTimes sets the directory's times.
+func (d *Dir) SetTimes(_ context.Context, atim, mtim common.Timestamp, fst common.Fstflags) error {
+	if d.readOnly {
+		return common.EPERM
+	}
+	d.fs.mu.Lock()
+	defer d.fs.mu.Unlock()
+	d.fs.setTimes(d.n, atim, mtim, fst)
+	return nil
+}
+
+// Sync does nothing: memory is the storage.
+func (d *Dir) Sync(context.Context) error { return nil }
+
+// Datasync does nothing.
+func (d *Dir) Datasync(context.Context) error { return nil }
+
+// Advise accepts and ignores the hint.
+func (d *Dir) Advise(context.Context, common.Filesize, common.Filesize, common.Advice) error {
+	return nil
+}
+
+// writable returns EPERM for a read-only directory.
+func (d *Dir) writable() error {
+	if d.readOnly {
+		return common.EPERM
+	}
+	return nil
+}
+
+// OpenFile opens a file or directory beneath d.
+func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) (common.WasiFile, error) {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	follow := opts.Lookup&common.LookupflagsSymlinkFollow != 0
+	r, err := resolve(d.n, path, follow)
+	if err != nil {
+		return nil, err
+	}
+	n := r.n
+	if n == nil {
+		if opts.Oflags&common.OflagsCreat == 0 {
+			return nil, common.ENOENT
+		}
+		if r.slash || opts.Oflags&common.OflagsDirectory != 0 {
+			return nil, common.EISDIR
+		}
+		if d.readOnly {
+			return nil, common.EPERM
+		}
+		n = fsys.newNode(common.FiletypeRegularFile)
+		r.parent.entries[strings.Clone(r.name)] = n
+		r.parent.mtim, r.parent.ctim = n.mtim, n.mtim
+	} else if opts.Oflags&(common.OflagsCreat|common.OflagsExcl) == common.OflagsCreat|common.OflagsExcl {
+		return nil, common.EEXIST
+	}
+	if err := r.checkSlash(); err != nil {
+		return nil, err
+	}
+	switch n.typ {
+	case common.FiletypeSymbolicLink:
+		return nil, common.ELOOP
+	case common.FiletypeDirectory:
+		if opts.Write || opts.Oflags&(common.OflagsTrunc|common.OflagsCreat) != 0 {
+			return nil, common.EISDIR
+		}
+		return &Dir{fs: fsys, n: n, readOnly: d.readOnly}, nil
+	}
+	if opts.Oflags&common.OflagsDirectory != 0 {
+		return nil, common.ENOTDIR
+	}
+	if d.readOnly && (opts.Write || opts.Oflags&common.OflagsTrunc != 0) {
+		return nil, common.EPERM
+	}
+	if opts.Oflags&common.OflagsTrunc != 0 {
+		n.data = n.data[:0]
+		n.mtim = fsys.stamp()
+		n.ctim = n.mtim
+	}
+	return &File{fs: fsys, n: n, read: opts.Read, write: opts.Write, flags: opts.Fdflags, readOnly: d.readOnly}, nil
+}
+
+// CreateDirectory creates a directory beneath d.
+func (d *Dir) CreateDirectory(_ context.Context, path string) error {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := resolve(d.n, path, false)
+	if err != nil {
+		return err
+	}
+	if r.n != nil {
+		return common.EEXIST
+	}
+	if err := d.writable(); err != nil {
+		return err
+	}
+	n := fsys.newNode(common.FiletypeDirectory)
+	n.parent = r.parent
+	r.parent.entries[strings.Clone(r.name)] = n
+	r.parent.nlink++
+	r.parent.mtim, r.parent.ctim = n.mtim, n.mtim
+	return nil
+}
+
+// Readdir lists d, with "." and ".." first and the rest sorted by name.
+// Cookie n names the n-th entry of the snapshot taken at cookie 0.
+func (d *Dir) Readdir(_ context.Context, cookie common.Dircookie, entries []common.DirEntry) (int, error) {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	if cookie == common.DircookieStart || d.listing == nil {
+		d.listing = d.listing[:0]
+		d.listing = append(d.listing,
+			common.DirEntry{Next: 1, Ino: d.n.ino, Type: common.FiletypeDirectory, Name: "."},
+			common.DirEntry{Next: 2, Ino: d.n.parent.ino, Type: common.FiletypeDirectory, Name: ".."})
+		for _, name := range d.n.sortedNames() {
+			c := d.n.entries[name]
+			d.listing = append(d.listing, common.DirEntry{
+				Next: common.Dircookie(len(d.listing) + 1), Ino: c.ino, Type: c.typ, Name: name,
+			})
+		}
+	}
+	if cookie > common.Dircookie(len(d.listing)) {
+		return 0, nil
+	}
+	return copy(entries, d.listing[cookie:]), nil
+}
+
+// Symlink creates a symbolic link at path holding target.
+func (d *Dir) Symlink(_ context.Context, target, path string) error {
+	if strings.HasPrefix(target, "/") {
+		return common.ENOTCAPABLE
+	}
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := resolve(d.n, path, false)
+	if err != nil {
+		return err
+	}
+	if r.n != nil {
+		return common.EEXIST
+	}
+	if r.slash {
+		return common.ENOENT
+	}
+	if err := d.writable(); err != nil {
+		return err
+	}
+	n := fsys.newNode(common.FiletypeSymbolicLink)
+	n.target = strings.Clone(target)
+	r.parent.entries[strings.Clone(r.name)] = n
+	return nil
+}
+
+// Readlink copies a symbolic link's target into buf, truncating.
+func (d *Dir) Readlink(_ context.Context, path string, buf []byte) (int, error) {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := existing(d.n, path, false)
+	if err != nil {
+		return 0, err
+	}
+	if r.n.typ != common.FiletypeSymbolicLink {
+		return 0, common.EINVAL
+	}
+	return copy(buf, r.n.target), nil
+}
+
+// RemoveDirectory removes an empty directory.
+func (d *Dir) RemoveDirectory(_ context.Context, path string) error {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := existing(d.n, path, false)
+	if err != nil {
+		return err
+	}
+	parent, name, err := r.entry(common.EINVAL)
+	if err != nil {
+		return err
+	}
+	if r.n.typ != common.FiletypeDirectory {
+		return common.ENOTDIR
+	}
+	if len(r.n.entries) > 0 {
+		return common.ENOTEMPTY
+	}
+	if err := d.writable(); err != nil {
+		return err
+	}
+	delete(parent.entries, name)
+	parent.nlink--
+	parent.mtim = fsys.stamp()
+	parent.ctim = parent.mtim
+	return nil
+}
+
+// UnlinkFile removes a non-directory entry.
+func (d *Dir) UnlinkFile(_ context.Context, path string) error {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := existing(d.n, path, false)
+	if err != nil {
+		return err
+	}
+	if r.n.typ == common.FiletypeDirectory {
+		return common.EISDIR
+	}
+	if r.slash {
+		return common.ENOTDIR
+	}
+	parent, name, err := r.entry(common.EISDIR)
+	if err != nil {
+		return err
+	}
+	if err := d.writable(); err != nil {
+		return err
+	}
+	delete(parent.entries, name)
+	r.n.nlink--
+	r.n.ctim = fsys.stamp()
+	parent.mtim, parent.ctim = r.n.ctim, r.n.ctim
+	return nil
+}
+
+// PathFilestat returns the attributes of the file at path.
+func (d *Dir) PathFilestat(_ context.Context, flags common.Lookupflags, path string) (common.Filestat, error) {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := existing(d.n, path, flags&common.LookupflagsSymlinkFollow != 0)
+	if err != nil {
+		return common.Filestat{}, err
+	}
+	if err := r.checkSlash(); err != nil {
+		return common.Filestat{}, err
+	}
+	return r.n.stat(), nil
+}
+
+// PathSetTimes sets the times of the file at path.
+func (d *Dir) PathSetTimes(_ context.Context, flags common.Lookupflags, path string, atim, mtim common.Timestamp, fst common.Fstflags) error {
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	r, err := existing(d.n, path, flags&common.LookupflagsSymlinkFollow != 0)
+	if err != nil {
+		return err
+	}
+	if err := r.checkSlash(); err != nil {
+		return err
+	}
+	if err := d.writable(); err != nil {
+		return err
+	}
+	fsys.setTimes(r.n, atim, mtim, fst)
+	return nil
+}
+
+// sameFS returns newDir as a *Dir of the same FS, or EXDEV.
+func (d *Dir) sameFS(newDir common.WasiDir) (*Dir, error) {
+	nd, ok := newDir.(*Dir)
+	if !ok || nd.fs != d.fs {
+		return nil, common.EXDEV
+	}
+	return nd, nil
+}
+
+// Rename moves oldPath beneath d to newPath beneath newDir.
+func (d *Dir) Rename(_ context.Context, oldPath string, newDir common.WasiDir, newPath string) error {
+	nd, err := d.sameFS(newDir)
+	if err != nil {
+		return err
+	}
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	from, err := resolve(d.n, oldPath, false)
+	if err != nil {
+		return err
+	}
+	to, err := resolve(nd.n, newPath, false)
+	if err != nil {
+		return err
+	}
+	if from.n == nil {
+		return common.ENOENT
+	}
+	fromParent, fromName, err := from.entry(common.EBUSY)
+	if err != nil {
+		return err
+	}
+	toParent, toName, err := to.entry(common.EBUSY)
+	if err != nil {
+		return err
+	}
+	isDir := from.n.typ == common.FiletypeDirectory
+	if !isDir && (from.slash || to.slash) {
+		return common.ENOTDIR
+	}
+	if to.n != nil {
+		switch {
+		case to.n == from.n:
+			return nil
+		case isDir && to.n.typ != common.FiletypeDirectory:
+			return common.ENOTDIR
+		case !isDir && to.n.typ == common.FiletypeDirectory:
+			return common.EISDIR
+		case isDir && len(to.n.entries) > 0:
+			return common.ENOTEMPTY
+		}
+	}
+	if isDir && isAncestor(from.n, toParent) {
+		return common.EINVAL
+	}
+	if d.readOnly || nd.readOnly {
+		return common.EPERM
+	}
+	if to.n != nil {
+		to.n.nlink--
+		if to.n.typ == common.FiletypeDirectory {
+			toParent.nlink--
+		}
+	}
+	delete(fromParent.entries, fromName)
+	toParent.entries[strings.Clone(toName)] = from.n
+	if isDir {
+		fromParent.nlink--
+		toParent.nlink++
+		from.n.parent = toParent
+	}
+	now := fsys.stamp()
+	from.n.ctim = now
+	fromParent.mtim, fromParent.ctim, toParent.mtim, toParent.ctim = now, now, now, now
+	return nil
+}
+
+// Link creates a hard link at newPath beneath newDir to oldPath beneath d.
+func (d *Dir) Link(_ context.Context, oldFlags common.Lookupflags, oldPath string, newDir common.WasiDir, newPath string) error {
+	nd, err := d.sameFS(newDir)
+	if err != nil {
+		return err
+	}
+	fsys := d.fs
+	fsys.mu.Lock()
+	defer fsys.mu.Unlock()
+	from, err := resolve(d.n, oldPath, oldFlags&common.LookupflagsSymlinkFollow != 0)
+	if err != nil {
+		return err
+	}
+	to, err := resolve(nd.n, newPath, false)
+	if err != nil {
+		return err
+	}
+	if from.n == nil {
+		return common.ENOENT
+	}
+	if to.n != nil {
+		return common.EEXIST
+	}
+	if from.n.typ == common.FiletypeDirectory {
+		return common.EPERM
+	}
+	if from.slash || to.slash {
+		return common.ENOTDIR
+	}
+	toParent, toName, err := to.entry(common.EEXIST)
+	if err != nil {
+		return err
+	}
+	if d.readOnly || nd.readOnly {
+		return common.EPERM
+	}
+	toParent.entries[strings.Clone(toName)] = from.n
+	from.n.nlink++
+	from.n.ctim = fsys.stamp()
+	return nil
+}
+
+// existing resolves path beneath root like resolve, and fails with ENOENT
+// when the final component does not exist. The caller holds fs.mu.
+func existing(root *node, path string, follow bool) (resolved, error) {
+	r, err := resolve(root, path, follow)
+	if err == nil && r.n == nil {
+		err = common.ENOENT
+	}
+	return r, err
+}
