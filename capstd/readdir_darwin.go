@@ -1,0 +1,10 @@
+package capstd
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// direntIno is the offset of the inode number in darwin's struct dirent.
+const direntIno = unsafe.Offsetof(unix.Dirent{}.Ino)
