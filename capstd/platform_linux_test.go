@@ -1,0 +1,3 @@
+package capstd
+
+const isLinux = true
