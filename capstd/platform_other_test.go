@@ -1,5 +1,9 @@
-//go:build !linux
+//go:build darwin || freebsd
 
 package capstd
 
+import "syscall"
+
 const isLinux = false
+
+func mkfifo(path string) error { return syscall.Mkfifo(path, 0o644) }
