@@ -1,0 +1,271 @@
+package wazeroadapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/capwasi/capwasi/common"
+)
+
+// ModuleName is the name guests import the preview1 functions from.
+const ModuleName = "wasi_snapshot_preview1"
+
+// Host is the wasi_snapshot_preview1 host module, instantiated once into a
+// wazero.Runtime, serving any number of guest instances, each with its own
+// [common.WasiCtx] and descriptor table. Instances share nothing, and may
+// run concurrently.
+//
+// A Host is safe for concurrent use.
+type Host struct {
+	r       wazero.Runtime
+	mod     api.Module // the host module
+	opts    options
+	tracer  *tracer // nil when tracing is off
+	nextID  atomic.Uint64
+	bound   sync.Map // api.Module → *instance, for the instances that made a call
+	maxSubs uint32   // most subscriptions one poll_oneoff may pass
+}
+
+// instanceKey is the context key under which InstantiateModule passes the
+// new instance to the calls the guest makes while it is being instantiated,
+// before its api.Module is known.
+type instanceKey struct{ h *Host }
+
+// Instantiate instantiates the wasi_snapshot_preview1 host module into r
+// and returns it. Guests are then instantiated with
+// [Host.InstantiateModule] or run with [Host.Run].
+//
+// Errors: an invalid option; r already has a module named
+// wasi_snapshot_preview1 (wazero's own WASI, for example); r is closed.
+func Instantiate(ctx context.Context, r wazero.Runtime, opts ...Option) (*Host, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	if r == nil {
+		return nil, errors.New("wazeroadapter: nil wazero.Runtime")
+	}
+	h := &Host{r: r, opts: o, maxSubs: uint32(min(2*uint64(o.maxOpenFiles)+64, math.MaxUint32))}
+	if o.trace != nil {
+		h.tracer = &tracer{w: o.trace}
+	}
+	b := r.NewHostModuleBuilder(ModuleName)
+	for i := range functions {
+		f := &functions[i]
+		b.NewFunctionBuilder().
+			WithGoModuleFunction(h.hostFunc(f), f.paramTypes(), f.resultTypes()).
+			WithParameterNames(f.paramNames()...).
+			WithResultNames(f.resultNames()...).
+			Export(f.name)
+	}
+	mod, err := b.Instantiate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("wazeroadapter: instantiating %s: %w", ModuleName, err)
+	}
+	h.mod = mod
+	return h, nil
+}
+
+// Close closes the host module. Guests instantiated against it keep their
+// own state until they close; new guests can no longer be instantiated.
+func (h *Host) Close(ctx context.Context) error { return h.mod.Close(ctx) }
+
+// InstantiateModule instantiates compiled into the Host's runtime with
+// config (nil for wazero.NewModuleConfig()), as wazero.Runtime's
+// InstantiateModule does, giving the guest wasiCtx: its arguments,
+// environment, standard streams, pre-opened directories and sockets,
+// clocks, random source and scheduler. config's own arguments, environment,
+// standard streams and file systems feed wazero's built-in WASI only; this
+// Host ignores them.
+//
+// The start functions run inside InstantiateModule, as with wazero. When
+// the guest calls proc_exit there, the module is closed and the error is a
+// *sys.ExitError, or nil for exit code 0, exactly as wazero reports it.
+//
+// InstantiateModule takes ownership of wasiCtx, whatever it returns: when
+// the module closes (by proc_exit, api.Module.Close, the runtime closing,
+// or a failed instantiation), every descriptor the guest still holds is
+// closed, then wasiCtx.Close is called, exactly once.
+//
+// Errors: those of wazero's InstantiateModule; a nil wasiCtx or compiled;
+// a wasiCtx returning a nil standard stream, directory or socket, or more
+// descriptors than [WithMaxOpenFiles] allows.
+func (h *Host) InstantiateModule(ctx context.Context, compiled wazero.CompiledModule, wasiCtx common.WasiCtx, config wazero.ModuleConfig) (api.Module, error) {
+	if wasiCtx == nil {
+		return nil, errors.New("wazeroadapter: nil WasiCtx")
+	}
+	in, err := h.newInstance(wasiCtx)
+	if err == nil && compiled == nil {
+		err = errors.New("wazeroadapter: nil wazero.CompiledModule")
+	}
+	if err != nil {
+		in.requestClose()
+		return nil, err
+	}
+	in.hasMemory = len(compiled.ExportedMemories()) > 0 || len(compiled.ImportedMemories()) > 0
+	if config == nil {
+		config = wazero.NewModuleConfig()
+	}
+	ictx := context.WithValue(ctx, instanceKey{h}, in)
+	ictx = experimental.WithCloseNotifier(ictx, in)
+	mod, err := h.r.InstantiateModule(ictx, compiled, config)
+	if mod == nil {
+		in.requestClose()
+		return nil, err
+	}
+	if !in.bind(mod) {
+		// A guest call bound the instance to another module: one
+		// instantiated, with this call's context, by a host function the
+		// guest called during its start. Refuse rather than mix them up.
+		_ = mod.Close(ctx)
+		in.requestClose()
+		return nil, fmt.Errorf("wazeroadapter: %s: its WasiCtx was claimed by another module instantiated with the same context", mod)
+	}
+	if mod.IsClosed() {
+		in.requestClose()
+	}
+	return mod, err
+}
+
+// Run instantiates compiled with wasiCtx and config as InstantiateModule
+// does, which runs its start functions (by default "_start"), then closes
+// the module and returns the guest's exit code: the code it passed to
+// proc_exit, or 0 when its start functions returned.
+//
+// A *sys.ExitError from proc_exit is not an error here: the code is the
+// result. Errors: those of InstantiateModule, among them a trap, or a
+// *sys.ExitError when ctx was cancelled or timed out with wazero's
+// close-on-context-done enabled, then with exitCode its code. Run takes
+// ownership of wasiCtx as InstantiateModule does.
+func (h *Host) Run(ctx context.Context, compiled wazero.CompiledModule, wasiCtx common.WasiCtx, config wazero.ModuleConfig) (exitCode uint32, err error) {
+	mod, err := h.InstantiateModule(ctx, compiled, wasiCtx, config)
+	if mod != nil {
+		defer mod.Close(ctx)
+	}
+	var exit *sys.ExitError
+	if errors.As(err, &exit) {
+		code := exit.ExitCode()
+		if ctx.Err() != nil && (code == sys.ExitCodeContextCanceled || code == sys.ExitCodeDeadlineExceeded) {
+			return code, err
+		}
+		return code, nil
+	}
+	return 0, err
+}
+
+// Run is the one-call path for the common case: it instantiates a Host
+// with opts into r, compiles wasm, runs it with wasiCtx as [Host.Run] does,
+// and closes the module, the compiled code and the Host before returning
+// the guest's exit code. r must not already hold a wasi_snapshot_preview1
+// module; to run more than one guest in a runtime, use [Instantiate] and
+// [Host.Run].
+//
+// Run takes ownership of wasiCtx as [Host.InstantiateModule] does, also
+// when it fails before the guest starts. Errors: those of [Instantiate],
+// of compiling wasm, and of [Host.Run].
+func Run(ctx context.Context, r wazero.Runtime, wasm []byte, wasiCtx common.WasiCtx, opts ...Option) (exitCode uint32, err error) {
+	h, err := Instantiate(ctx, r, opts...)
+	if err != nil {
+		discard(wasiCtx)
+		return 0, err
+	}
+	defer h.Close(ctx)
+	compiled, err := r.CompileModule(ctx, wasm)
+	if err != nil {
+		discard(wasiCtx)
+		return 0, err
+	}
+	defer compiled.Close(ctx)
+	return h.Run(ctx, compiled, wasiCtx, nil)
+}
+
+// discard releases a WasiCtx that never reached an instance, as an
+// instance would have: its files, then the context.
+func discard(wasiCtx common.WasiCtx) {
+	if wasiCtx == nil {
+		return
+	}
+	h := &Host{opts: defaultOptions()}
+	in, _ := h.newInstance(wasiCtx)
+	in.requestClose()
+}
+
+// lookup returns the instance the calling module belongs to, or nil.
+//
+// The fast path is the context: during InstantiateModule (which runs
+// _start, so for a WASI command, the whole run) the call's context carries
+// the instance, and the first call binds it to the calling module. Calls
+// made later with other contexts find the instance in the Host's map.
+func (h *Host) lookup(ctx context.Context, mod api.Module) *instance {
+	if in, ok := ctx.Value(instanceKey{h}).(*instance); ok {
+		if b := in.binding.Load(); b != nil {
+			if b.mod == mod {
+				return in
+			}
+		} else if in.bind(mod) {
+			return in
+		}
+	}
+	if v, ok := h.bound.Load(mod); ok {
+		return v.(*instance)
+	}
+	return nil
+}
+
+// errNotBound is the trap of a call from a module that this Host does not
+// serve: one instantiated without Host.InstantiateModule, or one whose
+// instance was already released because the module closed.
+type errNotBound struct{ mod api.Module }
+
+func (e errNotBound) Error() string {
+	return "wazeroadapter: " + e.mod.String() + " has no WasiCtx: instantiate it with Host.InstantiateModule (or it was closed)"
+}
+
+// hostFunc returns the wazero host function for f: untraced, or traced when
+// the Host traces. The choice is made here, once, so that tracing costs
+// nothing when it is off.
+func (h *Host) hostFunc(f *function) api.GoModuleFunc {
+	if f.exit {
+		return h.procExitFunc(f)
+	}
+	if h.tracer != nil {
+		return h.tracedFunc(f)
+	}
+	call := f.call
+	return func(ctx context.Context, mod api.Module, stack []uint64) {
+		in := h.enter(ctx, mod)
+		defer in.leave()
+		stack[0] = uint64(call(ctx, in, mod, stack))
+	}
+}
+
+// enter finds the calling instance and locks it for the call. A module the
+// Host does not serve traps: there is no errno for "no such process", and
+// letting such a guest go on would hide the mistake.
+func (h *Host) enter(ctx context.Context, mod api.Module) *instance {
+	in := h.lookup(ctx, mod)
+	if in == nil {
+		panic(errNotBound{mod})
+	}
+	in.mu.Lock()
+	if in.closed {
+		h.bound.Delete(mod)
+		in.mu.Unlock()
+		panic(errNotBound{mod})
+	}
+	return in
+}

@@ -1,0 +1,216 @@
+package wazeroadapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/capwasi/capwasi/common"
+)
+
+// fdEntry is what one guest descriptor refers to.
+type fdEntry struct {
+	file       common.WasiFile
+	dir        common.WasiDir // file as a directory, or nil when it is not one
+	typ        common.Filetype
+	base       common.Rights
+	inheriting common.Rights
+	preopen    string // the guest path, when isPreopen
+	isPreopen  bool
+}
+
+// binding ties an instance to the module it serves.
+type binding struct{ mod api.Module }
+
+// instance is the state of one guest instance: its WasiCtx, descriptor
+// table and the scratch space that keeps the calls free of allocations.
+//
+// mu serialises the calls of the instance and its release. A release
+// requested while a call runs (the module closed from another goroutine)
+// is carried out by that call when it leaves (see requestClose).
+type instance struct {
+	host    *Host
+	id      uint64
+	wasi    common.WasiCtx
+	binding atomic.Pointer[binding]
+
+	mu             sync.Mutex
+	closeRequested atomic.Bool
+	closed         bool // guarded by mu
+
+	hasMemory bool
+	maxPath   int
+	fds       FdTable[fdEntry]
+
+	args, environ         []string
+	argsSize, environSize uint32 // bytes of the strings with their NULs
+	clocks                common.Clocks
+	random                io.Reader
+	sched                 common.Sched
+
+	// Scratch space reused from call to call.
+	iovs    [][]byte
+	subs    []common.Subscription
+	events  []common.Event
+	dirents []common.DirEntry
+	line    []byte // a trace line
+}
+
+// newInstance builds the instance for wasiCtx: the descriptor table holds
+// the standard streams at 0 to 2, then the pre-opened directories, then the
+// sockets. It takes every file the context hands out even when it fails,
+// so that the returned instance, released, closes them all.
+func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
+	in := &instance{
+		host:    h,
+		id:      h.nextID.Add(1),
+		wasi:    w,
+		maxPath: h.opts.maxPathLength,
+		fds:     FdTable[fdEntry]{limit: h.opts.maxOpenFiles},
+		clocks:  w.Clocks(),
+		random:  w.Random(),
+		sched:   w.Sched(),
+	}
+	var errs []error
+	add := func(what string, f common.WasiFile, dir common.WasiDir, guestPath string, isPreopen bool) {
+		if f == nil {
+			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: nil %s", what))
+			return
+		}
+		e := newEntry(f)
+		if isPreopen {
+			e.dir, e.typ = dir, common.FiletypeDirectory
+			e.preopen, e.isPreopen = guestPath, true
+		}
+		e.base, e.inheriting = fileRights(f, e.typ)
+		if _, err := in.fds.Insert(e); err != nil {
+			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: more than %d descriptors (WithMaxOpenFiles)", what, h.opts.maxOpenFiles))
+			_ = f.Close()
+		}
+	}
+	add("Stdin", w.Stdin(), nil, "", false)
+	add("Stdout", w.Stdout(), nil, "", false)
+	add("Stderr", w.Stderr(), nil, "", false)
+	for i, p := range w.Preopens() {
+		what := fmt.Sprintf("Preopens()[%d] (%q)", i, p.GuestPath)
+		if p.Dir == nil {
+			add(what, nil, nil, "", true)
+		} else {
+			add(what, p.Dir, p.Dir, p.GuestPath, true)
+		}
+	}
+	for i, s := range w.Sockets() {
+		add(fmt.Sprintf("Sockets()[%d]", i), s, nil, "", false)
+	}
+
+	in.args, in.environ = w.Args(), w.Environ()
+	var err error
+	if in.argsSize, err = listSize(in.args); err != nil {
+		errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx.Args: %w", err))
+	}
+	if in.environSize, err = listSize(in.environ); err != nil {
+		errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx.Environ: %w", err))
+	}
+	switch {
+	case in.clocks == nil:
+		errs = append(errs, errors.New("wazeroadapter: WasiCtx: nil Clocks"))
+	case in.random == nil:
+		errs = append(errs, errors.New("wazeroadapter: WasiCtx: nil Random"))
+	case in.sched == nil:
+		errs = append(errs, errors.New("wazeroadapter: WasiCtx: nil Sched"))
+	}
+	return in, errors.Join(errs...)
+}
+
+// newEntry returns the table entry of a file an instance receives, with
+// its type and, for a directory, the file as a WasiDir; the caller sets the
+// rights.
+func newEntry(f common.WasiFile) fdEntry {
+	e := fdEntry{file: f, typ: f.Filetype()}
+	if e.typ == common.FiletypeDirectory {
+		e.dir, _ = f.(common.WasiDir)
+	}
+	return e
+}
+
+// listSize returns the bytes args_get or environ_get write for list: each
+// string and its NUL. More than 4 GiB, which the guest could not address:
+// E2BIG.
+func listSize(list []string) (uint32, error) {
+	var n uint64
+	for _, s := range list {
+		n += uint64(len(s)) + 1
+	}
+	if n > math.MaxUint32 || uint64(len(list))*4 > math.MaxUint32 {
+		return 0, common.E2BIG
+	}
+	return uint32(n), nil
+}
+
+// bind ties the instance to mod, once, and reports whether mod is the
+// module it is tied to.
+func (in *instance) bind(mod api.Module) bool {
+	if in.binding.CompareAndSwap(nil, &binding{mod: mod}) {
+		in.host.bound.Store(mod, in)
+		return true
+	}
+	return in.binding.Load().mod == mod
+}
+
+// CloseNotify implements wazero's experimental.CloseNotifier: the module
+// is closing, so the instance releases its files and its WasiCtx. A
+// notification for another module (one instantiated, during this module's
+// start, with the context that carries this notifier) is ignored: while
+// the instance is not bound yet, InstantiateModule releases it itself if
+// the module closed.
+func (in *instance) CloseNotify(context.Context, uint32) {
+	if b := in.binding.Load(); b != nil && b.mod.IsClosed() {
+		in.requestClose()
+	}
+}
+
+// requestClose releases the instance now if no call holds it, or else lets
+// the call holding it release it when it leaves.
+func (in *instance) requestClose() {
+	in.closeRequested.Store(true)
+	if in.mu.TryLock() {
+		in.release()
+		in.mu.Unlock()
+	}
+}
+
+// leave ends a call: it unlocks the instance, and releases it if a release
+// was requested meanwhile.
+func (in *instance) leave() {
+	in.mu.Unlock()
+	if in.closeRequested.Load() && in.mu.TryLock() {
+		in.release()
+		in.mu.Unlock()
+	}
+}
+
+// release closes every descriptor still open, in ascending order, then the
+// WasiCtx; only the first call does anything. in.mu must be held. Errors
+// from Close have nowhere to go and are dropped.
+func (in *instance) release() {
+	if in.closed {
+		return
+	}
+	in.closed = true
+	if b := in.binding.Load(); b != nil {
+		in.host.bound.Delete(b.mod)
+	}
+	for fd, e := range in.fds.All() {
+		f := e.file
+		in.fds.Remove(fd)
+		_ = f.Close()
+	}
+	_ = in.wasi.Close()
+	in.iovs, in.subs, in.events, in.dirents, in.line = nil, nil, nil, nil, nil
+}

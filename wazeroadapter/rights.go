@@ -1,0 +1,137 @@
+package wazeroadapter
+
+import "github.com/capwasi/capwasi/common"
+
+// The rights model (see docs/architecture.md, section wazeroadapter).
+//
+// Every descriptor carries a base set (what it may do) and an inheriting set
+// (the most a descriptor opened through it may get). A descriptor's sets
+// are the intersection of
+//
+//   - the rights that make sense for its file type (typeRights),
+//   - what the implementation says the file can honour (WasiFile.Rights),
+//   - for path_open, the rights the guest asked for and the opening
+//     directory's inheriting set, less the read rights when the file is not
+//     opened for reading and the write rights when it is not opened for
+//     writing.
+//
+// Rights only ever shrink: fd_fdstat_set_rights may drop bits, never add
+// them.
+
+// Rights the guest asks for in path_open that open the file for reading or
+// for writing. A request with none of readRights opens without read access;
+// with none of writeRights, without write access.
+const (
+	readRights  = common.RightsFdRead | common.RightsFdReaddir
+	writeRights = common.RightsFdDatasync | common.RightsFdWrite | common.RightsFdAllocate |
+		common.RightsFdFilestatSetSize
+)
+
+// streamRights are the rights of a descriptor whose kind is unknown (a pipe,
+// say): everything a file or a socket could do, so that the implementation,
+// not the rights model, answers what the file cannot do.
+const streamRights = common.RightsRegularFileBase | common.RightsSocketBase | common.RightsListenerBase
+
+// typeRights returns the base and inheriting rights that make sense for a
+// descriptor of type t. Only a directory passes rights on.
+func typeRights(t common.Filetype) (base, inheriting common.Rights) {
+	switch t {
+	case common.FiletypeDirectory:
+		return common.RightsDirectoryBase, common.RightsDirectoryInheriting
+	case common.FiletypeRegularFile, common.FiletypeBlockDevice, common.FiletypeSymbolicLink:
+		return common.RightsRegularFileBase, common.RightsRegularFileBase
+	case common.FiletypeCharacterDevice:
+		return common.RightsCharacterDeviceBase, common.RightsCharacterDeviceBase
+	case common.FiletypeSocketStream, common.FiletypeSocketDgram:
+		r := common.RightsSocketBase | common.RightsListenerBase
+		return r, r
+	}
+	return streamRights, streamRights
+}
+
+// seekable reports whether a descriptor of type t can have a file offset.
+// fd_seek, fd_tell, fd_pread and fd_pwrite on one that cannot answer ESPIPE
+// whatever its rights, as POSIX does for a pipe or a terminal.
+func seekable(t common.Filetype) bool {
+	base, _ := typeRights(t)
+	return base.Has(common.RightsFdSeek)
+}
+
+// isSocket reports whether the sock_* functions apply to a descriptor of
+// type t. A descriptor of unknown type is passed to the implementation,
+// which answers ENOTSOCK if it is not one.
+func isSocket(t common.Filetype) bool {
+	switch t {
+	case common.FiletypeSocketStream, common.FiletypeSocketDgram, common.FiletypeUnknown:
+		return true
+	}
+	return false
+}
+
+// fileRights returns the rights of a descriptor the instance starts with
+// (standard streams, pre-opened directories and sockets) or accepts
+// (sock_accept): what its type allows, less what the implementation cannot
+// honour.
+func fileRights(f common.WasiFile, t common.Filetype) (base, inheriting common.Rights) {
+	tb, ti := typeRights(t)
+	fb, fi := f.Rights()
+	return tb & fb, ti & fi
+}
+
+// openedRights returns the rights of a descriptor path_open creates: those
+// requested, within what the directory passes on (dirInheriting) and what
+// fileRights allows, without the read rights unless opened for reading and
+// without the write rights unless opened for writing. Requested rights
+// beyond that are dropped silently; many guests (Go's among them) ask for
+// every right.
+func openedRights(f common.WasiFile, t common.Filetype, reqBase, reqInheriting, dirInheriting common.Rights, read, write bool) (base, inheriting common.Rights) {
+	fb, fi := fileRights(f, t)
+	base = reqBase & dirInheriting & fb
+	inheriting = reqInheriting & dirInheriting & fi
+	if !read {
+		base &^= common.RightsReadMask
+	}
+	if !write {
+		base &^= common.RightsWriteMask
+	}
+	return base, inheriting
+}
+
+// openAccess derives from the rights a guest asks for in path_open whether
+// the file is opened for reading and for writing.
+func openAccess(reqBase common.Rights) (read, write bool) {
+	return reqBase&readRights != 0, reqBase&writeRights != 0
+}
+
+// openNeeds returns the rights path_open needs on the directory descriptor
+// for the given flags: base rights (PATH_OPEN, PATH_CREATE_FILE for CREAT,
+// PATH_FILESTAT_SET_SIZE for TRUNC) and inheriting rights, which the
+// synchronous-I/O flags call for (FD_DATASYNC or FD_SYNC for DSYNC, FD_SYNC
+// or FD_READ for RSYNC, FD_SYNC for SYNC), as the specification's right
+// descriptions say. The inheriting requirement is checked with
+// syncRightsOK, because some of its alternatives are either-or.
+func openNeeds(oflags common.Oflags) common.Rights {
+	need := common.RightsPathOpen
+	if oflags&common.OflagsCreat != 0 {
+		need |= common.RightsPathCreateFile
+	}
+	if oflags&common.OflagsTrunc != 0 {
+		need |= common.RightsPathFilestatSetSize
+	}
+	return need
+}
+
+// syncRightsOK reports whether a directory whose inheriting rights are inh
+// may open a file with the synchronous-I/O flags in fdflags.
+func syncRightsOK(fdflags common.Fdflags, inh common.Rights) bool {
+	if fdflags&common.FdflagsSync != 0 && !inh.Has(common.RightsFdSync) {
+		return false
+	}
+	if fdflags&common.FdflagsDsync != 0 && inh&(common.RightsFdDatasync|common.RightsFdSync) == 0 {
+		return false
+	}
+	if fdflags&common.FdflagsRsync != 0 && inh&(common.RightsFdSync|common.RightsFdRead) == 0 {
+		return false
+	}
+	return true
+}
