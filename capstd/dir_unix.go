@@ -98,62 +98,49 @@ func (d *Dir) dotErr(path string, errno error) error {
 // the lstat of the element. A final "." or ".." comes back as "." in the
 // directory it names.
 func (d *Dir) lookup(path string, follow bool, st *unix.Stat_t) (at, error) {
-	var own unix.Stat_t
-	links := 0
-	for {
-		dir, name, trailing := splitPath(path)
-		if isDot(name) {
-			fd, err := openBeneath(d.h.fd, path, oSearchDir, 0, d.walk)
-			if err != nil {
+	dir, name, trailing := splitPath(path)
+	if isDot(name) {
+		fd, err := openBeneath(d.h.fd, path, oSearchDir, 0, d.walk)
+		if err != nil {
+			return at{}, err
+		}
+		a := at{fd: fd, name: ".", owned: true}
+		if st != nil {
+			if err := unix.Fstat(fd, st); err != nil {
+				a.release()
 				return at{}, err
 			}
-			a := at{fd: fd, name: ".", owned: true}
-			if st != nil {
-				if err := unix.Fstat(fd, st); err != nil {
-					a.release()
-					return at{}, err
-				}
-			}
-			return a, nil
 		}
-		a, err := d.parentOf(dir, name)
-		if err != nil {
-			return at{}, err
-		}
-		if st == nil && !follow && !trailing {
-			return a, nil
-		}
-		s := st
-		if s == nil {
-			s = &own
-		}
-		if err := sysFstatat(a.fd, name, s, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			a.release()
-			return at{}, err
-		}
-		if uint32(s.Mode)&unix.S_IFMT != unix.S_IFLNK || !(follow || trailing) {
-			if trailing && uint32(s.Mode)&unix.S_IFMT != unix.S_IFDIR {
-				a.release()
-				return at{}, unix.ENOTDIR
-			}
-			return a, nil
-		}
-		target, err := readlinkString(a.fd, name)
-		a.release()
-		if err == nil {
-			target, err = expandLink(&links, target)
-		}
-		if err != nil {
-			return at{}, err
-		}
-		path = dir + target
-		if trailing {
-			path += "/"
-		}
-		if len(path) >= maxPathLen {
-			return at{}, unix.ENAMETOOLONG
-		}
+		return a, nil
 	}
+	a, err := d.parentOf(dir, name)
+	if err != nil {
+		return at{}, err
+	}
+	if st == nil && !follow && !trailing {
+		return a, nil
+	}
+	var own unix.Stat_t
+	if st == nil {
+		st = &own
+	}
+	if err := sysFstatat(a.fd, name, st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		a.release()
+		return at{}, err
+	}
+	mode := uint32(st.Mode) & unix.S_IFMT
+	if mode != unix.S_IFLNK || !(follow || trailing) {
+		if trailing && mode != unix.S_IFDIR {
+			a.release()
+			return at{}, unix.ENOTDIR
+		}
+		return a, nil
+	}
+	// A final symbolic link to follow: resolve the whole path again with
+	// the walk, which follows it beneath d and counts every expansion
+	// against the limit, as the kernel does.
+	a.release()
+	return walkLookup(d.h.fd, path, follow, st)
 }
 
 // existsErr is the error of creating name in dirfd through a path with a

@@ -27,37 +27,72 @@ import (
 // It is the resolver on darwin and freebsd, and on Linux when openat2 is
 // missing or undecided.
 
-// walker holds the descriptors of the directories a walk is inside.
+// walker holds the descriptors of the directories a walk is inside. They
+// live in the struct itself, not behind a slice of a local array, so that a
+// walker on the stack stays there.
 type walker struct {
-	root  int   // the starting directory, not owned
-	fds   []int // opened directories below root, innermost last
-	links int   // symbolic links expanded so far
+	root  int     // the starting directory, not owned
+	small [16]int // the innermost opened directories, up to 16
+	more  []int   // the ones beyond
+	n     int     // how many directories below root are open
+	links int     // symbolic links expanded so far
 }
 
 // cur returns the directory the walk is in.
 func (w *walker) cur() int {
-	if len(w.fds) == 0 {
+	switch i := w.n - 1; {
+	case i < 0:
 		return w.root
+	case i < len(w.small):
+		return w.small[i]
+	default:
+		return w.more[i-len(w.small)]
 	}
-	return w.fds[len(w.fds)-1]
+}
+
+// push enters the opened directory fd.
+func (w *walker) push(fd int) {
+	if w.n < len(w.small) {
+		w.small[w.n] = fd
+	} else {
+		w.more = append(w.more, fd)
+	}
+	w.n++
+}
+
+// pop leaves the innermost opened directory and returns it.
+func (w *walker) pop() int {
+	fd := w.cur()
+	w.n--
+	if w.n >= len(w.small) {
+		w.more = w.more[:w.n-len(w.small)]
+	}
+	return fd
 }
 
 // up moves to the parent directory; above the root is an escape.
 func (w *walker) up() error {
-	if len(w.fds) == 0 {
+	if w.n == 0 {
 		return ErrEscape
 	}
-	closeFd(w.fds[len(w.fds)-1])
-	w.fds = w.fds[:len(w.fds)-1]
+	closeFd(w.pop())
 	return nil
 }
 
 // closeAll closes the directories the walk opened.
 func (w *walker) closeAll() {
-	for _, fd := range w.fds {
-		closeFd(fd)
+	for w.n > 0 {
+		closeFd(w.pop())
 	}
-	w.fds = w.fds[:0]
+}
+
+// take hands the current directory to the caller with the final element
+// name: it is owned by the caller unless it is the root.
+func (w *walker) take(name string) at {
+	if w.n == 0 {
+		return at{fd: w.root, name: name}
+	}
+	return at{fd: w.pop(), name: name, owned: true}
 }
 
 // maybeSymlink reports whether an O_NOFOLLOW open failing with err may have
@@ -101,41 +136,56 @@ func expandLink(links *int, target string) (string, error) {
 	return target, nil
 }
 
+// descend moves the walk through elem, an element on the way to the final
+// one, which must be a directory, and returns the path left to resolve:
+// rest, or the target of elem spliced in front of rest if elem is a
+// symbolic link.
+func (w *walker) descend(elem, rest string) (string, error) {
+	switch elem {
+	case ".":
+		return rest, nil
+	case "..":
+		return rest, w.up()
+	}
+	fd, err := sysOpenat(w.cur(), elem, oSearchDir|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err == nil {
+		w.push(fd)
+		return rest, nil
+	}
+	target, err := w.follow(elem, err)
+	if err != nil {
+		return "", err
+	}
+	return target + "/" + rest, nil
+}
+
+// toFinal walks through every element of rest but the final one, which it
+// returns; trailing reports that slashes follow it.
+func (w *walker) toFinal(rest string) (elem string, trailing bool, err error) {
+	for {
+		elem, next, trailing := firstElem(rest)
+		if next == "" {
+			return elem, trailing, nil
+		}
+		if rest, err = w.descend(elem, next); err != nil {
+			return "", false, err
+		}
+	}
+}
+
 // walkOpen opens path, relative to the directory root, without leaving it,
 // as openBeneath does (see there); it is the fallback resolver.
 func walkOpen(root int, path string, flags int, mode uint32) (int, error) {
 	w := walker{root: root}
-	var stack [16]int
-	w.fds = stack[:0]
 	defer w.closeAll()
 
 	follow := flags&unix.O_NOFOLLOW == 0
 	flags = flags&^unix.O_NOFOLLOW | unix.O_CLOEXEC
 	rest := path
 	for {
-		elem, next, trailing := firstElem(rest)
-		if next != "" {
-			// An element on the way: it must be a directory.
-			switch elem {
-			case ".":
-			case "..":
-				if err := w.up(); err != nil {
-					return -1, err
-				}
-			default:
-				fd, err := sysOpenat(w.cur(), elem, oSearchDir|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-				if err == nil {
-					w.fds = append(w.fds, fd)
-					break
-				}
-				target, err := w.follow(elem, err)
-				if err != nil {
-					return -1, err
-				}
-				next = target + "/" + next
-			}
-			rest = next
-			continue
+		elem, trailing, err := w.toFinal(rest)
+		if err != nil {
+			return -1, err
 		}
 
 		// The final element.
@@ -167,6 +217,54 @@ func walkOpen(root int, path string, flags int, mode uint32) (int, error) {
 		if trailing {
 			rest += "/"
 		}
+	}
+}
+
+// walkLookup resolves path, relative to the directory root, to the
+// directory holding its final element and the element's name, and fills st
+// with the element's lstat. Final symbolic links are followed while follow
+// is set or the path ends in a slash (which then requires a directory).
+// A final "." or ".." comes back as "." in the directory it names. The
+// returned directory is owned by the caller unless it is root.
+func walkLookup(root int, path string, follow bool, st *unix.Stat_t) (at, error) {
+	w := walker{root: root}
+	defer w.closeAll()
+
+	rest := path
+	for {
+		elem, trailing, err := w.toFinal(rest)
+		if err != nil {
+			return at{}, err
+		}
+
+		if elem == ".." {
+			if err := w.up(); err != nil {
+				return at{}, err
+			}
+			elem = "."
+		}
+		if err := sysFstatat(w.cur(), elem, st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return at{}, err
+		}
+		mode := uint32(st.Mode) & unix.S_IFMT
+		if mode == unix.S_IFLNK && (follow || trailing) {
+			target, err := readlinkString(w.cur(), elem)
+			if err == nil {
+				target, err = expandLink(&w.links, target)
+			}
+			if err != nil {
+				return at{}, err
+			}
+			rest = target
+			if trailing {
+				rest += "/"
+			}
+			continue
+		}
+		if trailing && mode != unix.S_IFDIR {
+			return at{}, syscall.ENOTDIR
+		}
+		return w.take(elem), nil
 	}
 }
 
