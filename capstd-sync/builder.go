@@ -1,0 +1,295 @@
+package capstdsync
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/capwasi/capwasi/common"
+)
+
+// WasiCtxBuilder assembles a [common.WasiCtx] for one guest instance. Its
+// methods record what they are given and return the builder, so that calls
+// chain; invalid input is collected and reported by [WasiCtxBuilder.Build],
+// never by a panic:
+//
+//	ctx, err := capstdsync.NewWasiCtxBuilder().
+//		Args("app", "-v").
+//		Env("HOME", "/").
+//		InheritStdio().
+//		PreopenDir(dir, "/", capstdsync.ReadOnly).
+//		Build()
+//
+// Without further calls a context has no arguments, no environment,
+// null standard streams ([NewNullFile]), no pre-opens, [SystemClocks],
+// crypto/rand as its random source, and a [Sched].
+//
+// What the builder is given — directories, listeners, files — belongs to the
+// built context once Build succeeds (the binding closes the files it hands
+// out); if Build fails, nothing has been taken and the caller still owns it
+// all. A builder builds once.
+type WasiCtxBuilder struct {
+	args     []string
+	env      []string
+	envIndex map[string]int // key → index in env
+	stdio    [3]common.WasiFile
+	preopens []preopenSpec
+	sockets  []net.Listener
+	clocks   common.Clocks
+	random   io.Reader
+	errs     []error
+	built    bool
+}
+
+type preopenSpec struct {
+	dir       *Dir
+	guestPath string
+	perms     Perms
+}
+
+// ErrInvalidBuilder is wrapped by every error of [WasiCtxBuilder.Build]
+// that reports invalid input, so that errors.Is(err, ErrInvalidBuilder)
+// tells it from a system failure.
+var ErrInvalidBuilder = errors.New("capstdsync: invalid WasiCtxBuilder input")
+
+// NewWasiCtxBuilder returns an empty builder.
+func NewWasiCtxBuilder() *WasiCtxBuilder {
+	return &WasiCtxBuilder{envIndex: map[string]int{}}
+}
+
+func (b *WasiCtxBuilder) fail(format string, a ...any) *WasiCtxBuilder {
+	b.errs = append(b.errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidBuilder}, a...)...))
+	return b
+}
+
+// Args appends command-line arguments; the first one a guest sees is its
+// program name. An argument containing a NUL byte is invalid.
+func (b *WasiCtxBuilder) Args(args ...string) *WasiCtxBuilder {
+	for _, a := range args {
+		if strings.IndexByte(a, 0) >= 0 {
+			return b.fail("Args: argument %q contains NUL", a)
+		}
+	}
+	b.args = append(b.args, args...)
+	return b
+}
+
+// InheritArgs appends the host process's arguments (os.Args).
+func (b *WasiCtxBuilder) InheritArgs() *WasiCtxBuilder { return b.Args(os.Args...) }
+
+// Env sets an environment variable; setting a key again replaces its value
+// in place. A key that is empty or contains '=' or NUL, or a value that
+// contains NUL, is invalid.
+func (b *WasiCtxBuilder) Env(key, value string) *WasiCtxBuilder {
+	switch {
+	case key == "":
+		return b.fail("Env: empty key")
+	case strings.ContainsAny(key, "=\x00"):
+		return b.fail("Env: key %q contains '=' or NUL", key)
+	case strings.IndexByte(value, 0) >= 0:
+		return b.fail("Env: value of %q contains NUL", key)
+	}
+	kv := key + "=" + value
+	if i, ok := b.envIndex[key]; ok {
+		b.env[i] = kv
+		return b
+	}
+	b.envIndex[key] = len(b.env)
+	b.env = append(b.env, kv)
+	return b
+}
+
+// InheritEnv sets every variable of the host process's environment
+// (os.Environ). Entries a guest could not represent (Windows's "=C:"
+// drive entries, which have no key) are skipped.
+func (b *WasiCtxBuilder) InheritEnv() *WasiCtxBuilder {
+	for _, kv := range os.Environ() {
+		key, value, ok := strings.Cut(kv, "=")
+		if !ok || key == "" {
+			continue
+		}
+		b.Env(key, value)
+	}
+	return b
+}
+
+func (b *WasiCtxBuilder) setStdio(i int, name string, f common.WasiFile) *WasiCtxBuilder {
+	if f == nil {
+		return b.fail("%s: nil file", name)
+	}
+	b.stdio[i] = f
+	return b
+}
+
+// Stdin sets the guest's standard input to f; for an io.Reader, use
+// [NewReaderFile]. A nil f is invalid.
+func (b *WasiCtxBuilder) Stdin(f common.WasiFile) *WasiCtxBuilder { return b.setStdio(0, "Stdin", f) }
+
+// Stdout sets the guest's standard output to f; for an io.Writer, use
+// [NewWriterFile]. A nil f is invalid.
+func (b *WasiCtxBuilder) Stdout(f common.WasiFile) *WasiCtxBuilder {
+	return b.setStdio(1, "Stdout", f)
+}
+
+// Stderr sets the guest's standard error to f; for an io.Writer, use
+// [NewWriterFile]. A nil f is invalid.
+func (b *WasiCtxBuilder) Stderr(f common.WasiFile) *WasiCtxBuilder {
+	return b.setStdio(2, "Stderr", f)
+}
+
+// InheritStdin gives the guest the host process's standard input
+// (descriptor 0). The host's descriptor is shared, never closed, and its
+// flags are never changed: a guest's FDFLAGS_NONBLOCK is emulated (on
+// Linux, macOS and FreeBSD a non-blocking read polls first and answers
+// EAGAIN when nothing is there; on Windows the flag is only recorded).
+func (b *WasiCtxBuilder) InheritStdin() *WasiCtxBuilder {
+	return b.setStdio(0, "Stdin", inheritStdin())
+}
+
+// InheritStdout gives the guest the host process's standard output
+// (descriptor 1), under the rules of [WasiCtxBuilder.InheritStdin].
+func (b *WasiCtxBuilder) InheritStdout() *WasiCtxBuilder {
+	return b.setStdio(1, "Stdout", inheritStdout())
+}
+
+// InheritStderr gives the guest the host process's standard error
+// (descriptor 2), under the rules of [WasiCtxBuilder.InheritStdin].
+func (b *WasiCtxBuilder) InheritStderr() *WasiCtxBuilder {
+	return b.setStdio(2, "Stderr", inheritStderr())
+}
+
+// InheritStdio is InheritStdin, InheritStdout and InheritStderr.
+func (b *WasiCtxBuilder) InheritStdio() *WasiCtxBuilder {
+	return b.InheritStdin().InheritStdout().InheritStderr()
+}
+
+// PreopenDir gives the guest dir under the name guestPath (what
+// fd_prestat_dir_name reports, e.g. "/", "/data" or "."), with perms saying
+// what it may change beneath it ([ReadOnly], [ReadWrite], or [DirWrite] or
+// [FileWrite] alone). Directories are numbered from 3 in the order of
+// these calls. A nil or closed dir, the same dir twice, an empty guestPath,
+// one containing NUL, and a guestPath given twice are invalid.
+func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *WasiCtxBuilder {
+	switch {
+	case dir == nil:
+		return b.fail("PreopenDir: nil dir for %q", guestPath)
+	case dir.Fd() == ^uintptr(0):
+		b.errs = append(b.errs, fmt.Errorf("%w: PreopenDir: dir for %q is closed: %w", ErrInvalidBuilder, guestPath, fs.ErrClosed))
+		return b
+	case guestPath == "":
+		return b.fail("PreopenDir: empty guest path")
+	case strings.IndexByte(guestPath, 0) >= 0:
+		return b.fail("PreopenDir: guest path %q contains NUL", guestPath)
+	case perms&^ReadWrite != 0:
+		return b.fail("PreopenDir: unknown permissions %#x for %q", uint8(perms), guestPath)
+	}
+	for _, p := range b.preopens {
+		if p.guestPath == guestPath {
+			return b.fail("PreopenDir: guest path %q given twice", guestPath)
+		}
+		if p.dir == dir {
+			return b.fail("PreopenDir: the same Dir pre-opened as %q and %q", p.guestPath, guestPath)
+		}
+	}
+	b.preopens = append(b.preopens, preopenSpec{dir: dir, guestPath: guestPath, perms: perms})
+	return b
+}
+
+// PreopenSocket gives the guest a listening socket for sock_accept (see
+// [NewListenerFile] for what a listener must be). Sockets are numbered
+// after every pre-opened directory, in the order of these calls. A nil
+// listener, or the same one twice, is invalid.
+func (b *WasiCtxBuilder) PreopenSocket(l net.Listener) *WasiCtxBuilder {
+	if l == nil {
+		return b.fail("PreopenSocket: nil listener")
+	}
+	for _, s := range b.sockets {
+		if s == l {
+			return b.fail("PreopenSocket: listener %v given twice", l.Addr())
+		}
+	}
+	b.sockets = append(b.sockets, l)
+	return b
+}
+
+// Clocks replaces the clocks (clock_time_get, clock_res_get, and the clock
+// subscriptions of poll_oneoff), for example with fixed ones for a
+// deterministic run. A nil c is invalid.
+func (b *WasiCtxBuilder) Clocks(c common.Clocks) *WasiCtxBuilder {
+	if c == nil {
+		return b.fail("Clocks: nil clocks")
+	}
+	b.clocks = c
+	return b
+}
+
+// Random replaces the source random_get reads (crypto/rand by default),
+// for example with a seeded generator for a deterministic run. A nil r is
+// invalid.
+func (b *WasiCtxBuilder) Random(r io.Reader) *WasiCtxBuilder {
+	if r == nil {
+		return b.fail("Random: nil reader")
+	}
+	b.random = r
+	return b
+}
+
+// Build returns the context. Its errors: every invalid input recorded by
+// the methods above (joined, each wrapping [ErrInvalidBuilder]), a second
+// Build, a listener that cannot be a socket file, and a failure to get the
+// scheduler's wake-up descriptor. On error nothing given to the builder has
+// been taken or closed.
+func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
+	if b.built {
+		return nil, fmt.Errorf("%w: Build called twice", ErrInvalidBuilder)
+	}
+	if len(b.errs) > 0 {
+		return nil, errors.Join(b.errs...)
+	}
+	for _, p := range b.preopens {
+		if p.dir.Fd() == ^uintptr(0) { // closed since PreopenDir
+			return nil, fmt.Errorf("%w: PreopenDir: dir for %q is closed: %w", ErrInvalidBuilder, p.guestPath, fs.ErrClosed)
+		}
+	}
+	c := &wasiCtx{
+		args:   append([]string(nil), b.args...),
+		env:    append([]string(nil), b.env...),
+		clocks: b.clocks,
+		random: b.random,
+	}
+	if c.clocks == nil {
+		c.clocks = SystemClocks()
+	}
+	if c.random == nil {
+		c.random = rand.Reader
+	}
+	for i, f := range b.stdio {
+		if f == nil {
+			b.stdio[i] = NewNullFile()
+		}
+	}
+	c.stdin, c.stdout, c.stderr = b.stdio[0], b.stdio[1], b.stdio[2]
+	for _, l := range b.sockets {
+		f, err := NewListenerFile(l)
+		if err != nil {
+			return nil, fmt.Errorf("capstdsync: PreopenSocket %v: %w", l.Addr(), err)
+		}
+		c.sockets = append(c.sockets, f)
+	}
+	sched, err := NewSched(c.clocks)
+	if err != nil {
+		return nil, fmt.Errorf("capstdsync: scheduler: %w", err)
+	}
+	c.sched = sched
+	for _, p := range b.preopens {
+		d := &dirFile{d: p.dir, perms: p.perms}
+		c.preopens = append(c.preopens, common.Preopen{GuestPath: p.guestPath, Dir: d})
+	}
+	b.built = true
+	return c, nil
+}

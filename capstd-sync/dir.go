@@ -1,0 +1,328 @@
+package capstdsync
+
+import (
+	"context"
+	"io"
+	"strings"
+	"unsafe"
+
+	"github.com/capwasi/capwasi/capstd"
+	"github.com/capwasi/capwasi/common"
+)
+
+// Dir is capstd's capability for one directory tree, re-exported so that
+// an embedder needs only this package to pre-open a directory: every path a
+// guest uses resolves beneath it (see package capstd).
+type Dir = capstd.Dir
+
+// OpenAmbientDir opens the host directory at path, as the process's own
+// open(2) would, for [WasiCtxBuilder.PreopenDir] or [NewWasiDir]. It is
+// capstd.OpenAmbientDir: the one use of the process's ambient authority.
+// Errors are capstd's (*fs.PathError): ENOENT, ENOTDIR, EACCES, ...
+func OpenAmbientDir(path string) (*Dir, error) { return capstd.OpenAmbientDir(path) }
+
+// NewWasiDir returns a [common.WasiDir] for d with the given permissions:
+// the worked example of an implementation, and what [WasiCtxBuilder] pre-opens.
+// It takes ownership of d (its Close closes d). A nil or closed d is EBADF.
+//
+// Every path operation resolves beneath d with capstd and maps errors as the
+// package documentation says; a path that would leave d is EPERM. Operations
+// that change what perms does not allow are EPERM and change nothing.
+// Readdir lists "." and ".." and every entry with its inode and type as
+// the system's directory reading returns them (getdents64 on Linux, no
+// stat per entry), resumes from any cookie it returned, and allocates
+// nothing in the steady state.
+func NewWasiDir(d *Dir, perms Perms) (common.WasiDir, error) {
+	if d == nil || d.Fd() == ^uintptr(0) {
+		return nil, common.EBADF
+	}
+	return &dirFile{d: d, perms: perms & ReadWrite}, nil
+}
+
+// dirFile is a directory: the pre-opened ones and those opened beneath
+// them.
+type dirFile struct {
+	common.UnimplementedDir
+	d     *capstd.Dir
+	perms Perms
+	flags common.Fdflags    // as given at open, NONBLOCK as set since
+	rd    *capstd.DirReader // the listing, opened by the first Readdir
+	names []byte            // the names the last Readdir returned
+}
+
+func (d *dirFile) Rights() (base, inheriting common.Rights) { return d.perms.dirRights() }
+
+func (d *dirFile) Fdflags(context.Context) (common.Fdflags, error) { return d.flags, nil }
+
+// SetFdflags records FDFLAGS_NONBLOCK, which means nothing for a directory
+// (Go guests set it on every descriptor they open). The other flags are
+// fixed at open: changing them is ENOTSUP.
+func (d *dirFile) SetFdflags(_ context.Context, flags common.Fdflags) error {
+	if (flags^d.flags)&^common.FdflagsNonblock != 0 {
+		return common.ENOTSUP
+	}
+	d.flags = flags
+	return nil
+}
+
+func (d *dirFile) Filestat(context.Context) (common.Filestat, error) {
+	st, err := d.d.Fstat()
+	if err != nil {
+		return common.Filestat{}, wasiErr(err)
+	}
+	return filestatOf(st), nil
+}
+
+// SetTimes sets the directory's own times. Without DirWrite: EPERM.
+func (d *dirFile) SetTimes(_ context.Context, atim, mtim common.Timestamp, flags common.Fstflags) error {
+	if !d.perms.allows(DirWrite) {
+		return common.EPERM
+	}
+	a, m, err := setTimesArgs(atim, mtim, flags)
+	if err != nil {
+		return err
+	}
+	return wasiErr(d.d.SetTimes(".", a, m, true))
+}
+
+// SetSize of a directory is EISDIR.
+func (d *dirFile) SetSize(context.Context, common.Filesize) error { return common.EISDIR }
+
+// Allocate and Advise on a directory are EBADF, as on wasmtime (and as
+// wasi-testsuite's dir_fd_op_failures accepts).
+func (d *dirFile) Allocate(context.Context, common.Filesize, common.Filesize) error {
+	return common.EBADF
+}
+
+func (d *dirFile) Advise(context.Context, common.Filesize, common.Filesize, common.Advice) error {
+	return common.EBADF
+}
+
+// Sync and Datasync fsync the directory's descriptor.
+func (d *dirFile) Sync(context.Context) error { return wasiErr(syncDir(d.d)) }
+
+func (d *dirFile) Datasync(ctx context.Context) error { return d.Sync(ctx) }
+
+func (d *dirFile) Close() error {
+	if d.rd != nil {
+		_ = d.rd.Close()
+		d.rd = nil
+	}
+	return wasiErr(d.d.Close())
+}
+
+func (d *dirFile) pollFd() int { return -1 }
+
+// OpenFile opens path beneath d. The permissions are checked first: CREAT
+// needs DirWrite; write access and TRUNC need FileWrite (EPERM otherwise).
+// A directory is opened as a Dir (one openat with O_DIRECTORY when
+// OFLAGS_DIRECTORY is given; otherwise the file is opened, and turned into
+// a Dir without reopening when fstat says it is one). The path is copied,
+// as capstd keeps it as the file's name.
+func (d *dirFile) OpenFile(_ context.Context, path string, opts common.OpenOptions) (common.WasiFile, error) {
+	if opts.Oflags&common.OflagsCreat != 0 && !d.perms.allows(DirWrite) {
+		return nil, common.EPERM
+	}
+	if (opts.Write || opts.Oflags&common.OflagsTrunc != 0) && !d.perms.allows(FileWrite) {
+		return nil, common.EPERM
+	}
+	follow := opts.Lookup&common.LookupflagsSymlinkFollow != 0
+	name := strings.Clone(path)
+	if opts.Oflags&common.OflagsDirectory != 0 {
+		sub, err := d.d.OpenDir(name, follow)
+		if err != nil {
+			return nil, wasiErr(err)
+		}
+		if opts.Write || opts.Oflags&(common.OflagsCreat|common.OflagsTrunc) != 0 {
+			_ = sub.Close()
+			return nil, common.EISDIR
+		}
+		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags}, nil
+	}
+
+	flags := openFlagsOf(opts.Fdflags)
+	switch {
+	case opts.Read && opts.Write:
+		flags |= capstd.OReadWrite
+	case opts.Write:
+		flags |= capstd.OWrite
+	default:
+		flags |= capstd.ORead
+	}
+	if opts.Oflags&common.OflagsCreat != 0 {
+		flags |= capstd.OCreate
+	}
+	if opts.Oflags&common.OflagsExcl != 0 {
+		flags |= capstd.OExcl
+	}
+	if opts.Oflags&common.OflagsTrunc != 0 {
+		flags |= capstd.OTrunc
+	}
+	if !follow {
+		flags |= capstd.ONoFollow
+	}
+	f, err := d.d.OpenFile(name, flags, 0o666)
+	if err != nil {
+		return nil, wasiErr(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, wasiErr(err)
+	}
+	if st.Type == capstd.TypeDir {
+		sub, err := capstd.NewDirFromFile(f)
+		if err != nil {
+			_ = f.Close()
+			return nil, wasiErr(err)
+		}
+		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags}, nil
+	}
+	return &file{
+		f:     f,
+		typ:   filetypeOf(st.Type),
+		perms: d.perms,
+		read:  flags&capstd.OWrite == 0 || flags&capstd.ORead != 0,
+		write: flags&capstd.OWrite != 0,
+		sync:  opts.Fdflags & syncFdflags,
+		flags: opts.Fdflags,
+	}, nil
+}
+
+// CreateDirectory is mkdir beneath d. Without DirWrite: EPERM.
+func (d *dirFile) CreateDirectory(_ context.Context, path string) error {
+	if !d.perms.allows(DirWrite) {
+		return common.EPERM
+	}
+	return wasiErr(d.d.Mkdir(path, 0o777))
+}
+
+// Readdir fills entries from the listing, starting at cookie. The names
+// are copied into a buffer of d's that the next call reuses.
+func (d *dirFile) Readdir(_ context.Context, cookie common.Dircookie, entries []common.DirEntry) (int, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	if d.rd == nil {
+		rd, err := d.d.OpenDirReader()
+		if err != nil {
+			return 0, wasiErr(err)
+		}
+		d.rd = rd
+	}
+	if err := d.rd.Seek(uint64(cookie)); err != nil {
+		return 0, wasiErr(err)
+	}
+	d.names = d.names[:0]
+	n := 0
+	for n < len(entries) {
+		e, err := d.rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if n > 0 {
+				break // report what was read; the error comes again next time
+			}
+			return 0, wasiErr(err)
+		}
+		start := len(d.names)
+		d.names = append(d.names, e.Name...)
+		entries[n] = common.DirEntry{
+			Next: common.Dircookie(e.Next),
+			Ino:  common.Inode(e.Ino),
+			Type: filetypeOf(e.Type),
+			Name: unsafe.String(unsafe.SliceData(d.names[start:]), len(e.Name)),
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Symlink creates a symbolic link. Without DirWrite: EPERM; an absolute
+// target: EPERM (capstd refuses it as an escape).
+func (d *dirFile) Symlink(_ context.Context, target, path string) error {
+	if !d.perms.allows(DirWrite) {
+		return common.EPERM
+	}
+	return wasiErr(d.d.Symlink(target, path))
+}
+
+func (d *dirFile) Readlink(_ context.Context, path string, buf []byte) (int, error) {
+	n, err := d.d.Readlink(path, buf)
+	return n, wasiErr(err)
+}
+
+// RemoveDirectory is rmdir beneath d. Without DirWrite: EPERM.
+func (d *dirFile) RemoveDirectory(_ context.Context, path string) error {
+	if !d.perms.allows(DirWrite) {
+		return common.EPERM
+	}
+	return wasiErr(d.d.RemoveDir(path))
+}
+
+// UnlinkFile is unlink beneath d. Without DirWrite: EPERM.
+func (d *dirFile) UnlinkFile(_ context.Context, path string) error {
+	if !d.perms.allows(DirWrite) {
+		return common.EPERM
+	}
+	return wasiErr(d.d.RemoveFile(path))
+}
+
+func (d *dirFile) PathFilestat(_ context.Context, flags common.Lookupflags, path string) (common.Filestat, error) {
+	st, err := d.d.Stat(path, flags&common.LookupflagsSymlinkFollow != 0)
+	if err != nil {
+		return common.Filestat{}, wasiErr(err)
+	}
+	return filestatOf(st), nil
+}
+
+// PathSetTimes sets times by path (utimensat), of the link itself without
+// LOOKUPFLAGS_SYMLINK_FOLLOW. Without DirWrite: EPERM.
+func (d *dirFile) PathSetTimes(_ context.Context, flags common.Lookupflags, path string, atim, mtim common.Timestamp, fst common.Fstflags) error {
+	if !d.perms.allows(DirWrite) {
+		return common.EPERM
+	}
+	a, m, err := setTimesArgs(atim, mtim, fst)
+	if err != nil {
+		return err
+	}
+	return wasiErr(d.d.SetTimes(path, a, m, flags&common.LookupflagsSymlinkFollow != 0))
+}
+
+// Rename renames oldPath beneath d to newPath beneath newDir. Both sides
+// need DirWrite, and newDir may not allow more than d (a file moved from a
+// directory without FileWrite must not become writable): EPERM otherwise.
+// A newDir of another implementation is EXDEV.
+func (d *dirFile) Rename(_ context.Context, oldPath string, newDir common.WasiDir, newPath string) error {
+	nd, err := d.peer(newDir)
+	if err != nil {
+		return err
+	}
+	return wasiErr(d.d.Rename(oldPath, nd.d, newPath))
+}
+
+// Link creates newPath beneath newDir as a hard link to oldPath beneath d,
+// with the permission rules of Rename. A final symbolic link is linked
+// itself unless oldFlags asks to follow it.
+func (d *dirFile) Link(_ context.Context, oldFlags common.Lookupflags, oldPath string, newDir common.WasiDir, newPath string) error {
+	nd, err := d.peer(newDir)
+	if err != nil {
+		return err
+	}
+	follow := oldFlags&common.LookupflagsSymlinkFollow != 0
+	return wasiErr(d.d.Link(oldPath, nd.d, newPath, follow))
+}
+
+// peer returns the other directory of a rename or link, once both sides
+// allow it.
+func (d *dirFile) peer(other common.WasiDir) (*dirFile, error) {
+	nd, ok := other.(*dirFile)
+	if !ok || nd == nil {
+		return nil, common.EXDEV
+	}
+	if !d.perms.allows(DirWrite) || !nd.perms.allows(DirWrite) || !nd.perms.within(d.perms) {
+		return nil, common.EPERM
+	}
+	return nd, nil
+}

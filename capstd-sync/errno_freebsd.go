@@ -1,0 +1,12 @@
+package capstdsync
+
+import (
+	"github.com/capwasi/capwasi/common"
+	"golang.org/x/sys/unix"
+)
+
+// osErrnos are FreeBSD's additions to errnoTable: Capsicum's ENOTCAPABLE,
+// which is preview1's ENOTCAPABLE.
+var osErrnos = [...]errnoPair{
+	{unix.ENOTCAPABLE, common.ENOTCAPABLE},
+}

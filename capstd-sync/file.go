@@ -1,0 +1,237 @@
+package capstdsync
+
+import (
+	"context"
+	"io"
+
+	"github.com/capwasi/capwasi/capstd"
+	"github.com/capwasi/capwasi/common"
+)
+
+// file is a non-directory opened beneath a pre-opened directory: a regular
+// file, or a device, FIFO or socket that lives in the tree. Each method is
+// one call of capstd.File, which is one system call; Read, Write, Pread and
+// Pwrite pass the caller's slices straight to readv/writev/preadv/pwritev.
+type file struct {
+	common.UnimplementedFile
+	f     *capstd.File
+	typ   common.Filetype
+	perms Perms          // of the pre-opened directory it came from
+	read  bool           // opened for reading
+	write bool           // opened for writing
+	sync  common.Fdflags // SYNC, DSYNC, RSYNC as given at open
+	flags common.Fdflags // the descriptor's flags, kept in step with the system's
+}
+
+func (f *file) Filetype() common.Filetype { return f.typ }
+
+// Rights leaves out what the file cannot do: reading when it was not
+// opened for reading, writing when it was not opened for writing or its
+// directory does not allow writing files.
+func (f *file) Rights() (base, inheriting common.Rights) {
+	base = common.RightsAll
+	if !f.read {
+		base &^= common.RightsReadMask
+	}
+	if !f.write {
+		base &^= common.RightsWriteMask
+	}
+	if !f.perms.allows(FileWrite) {
+		base &^= common.RightsWriteMask | common.RightsFdFilestatSetTimes
+	}
+	return base, 0
+}
+
+// Fdflags reports the flags given at open or set since; it makes no system
+// call, as nothing but this file changes the descriptor's flags.
+func (f *file) Fdflags(context.Context) (common.Fdflags, error) { return f.flags, nil }
+
+// SetFdflags changes FDFLAGS_APPEND and FDFLAGS_NONBLOCK with one
+// fcntl(F_SETFL) on the descriptor, never by reopening the file; nothing
+// is called when they do not change. The sync flags cannot change after
+// open: asking to is ENOTSUP.
+func (f *file) SetFdflags(_ context.Context, flags common.Fdflags) error {
+	if flags&syncFdflags != f.sync {
+		return common.ENOTSUP
+	}
+	if flags == f.flags {
+		return nil
+	}
+	if err := f.f.SetFlags(openFlagsOf(flags)); err != nil {
+		return wasiErr(err)
+	}
+	f.flags = flags
+	return nil
+}
+
+func (f *file) Filestat(context.Context) (common.Filestat, error) {
+	st, err := f.f.Stat()
+	if err != nil {
+		return common.Filestat{}, wasiErr(err)
+	}
+	return filestatOf(st), nil
+}
+
+// SetSize truncates or extends the file. Without FileWrite: EPERM; not
+// opened for writing: EBADF; not a regular file: EINVAL.
+func (f *file) SetSize(_ context.Context, size common.Filesize) error {
+	if !f.perms.allows(FileWrite) {
+		return common.EPERM
+	}
+	if !f.write {
+		return common.EBADF
+	}
+	if f.typ != common.FiletypeRegularFile {
+		return common.EINVAL
+	}
+	n, err := offsetOf(size)
+	if err != nil {
+		return common.EFBIG
+	}
+	return wasiErr(f.f.Truncate(n))
+}
+
+// SetTimes sets the file's times through its descriptor (futimens).
+// Without FileWrite: EPERM.
+func (f *file) SetTimes(_ context.Context, atim, mtim common.Timestamp, flags common.Fstflags) error {
+	if !f.perms.allows(FileWrite) {
+		return common.EPERM
+	}
+	a, m, err := setTimesArgs(atim, mtim, flags)
+	if err != nil {
+		return err
+	}
+	return wasiErr(f.f.SetTimes(a, m))
+}
+
+func (f *file) Advise(_ context.Context, offset, length common.Filesize, advice common.Advice) error {
+	off, err := offsetOf(offset)
+	if err != nil {
+		return err
+	}
+	n, err := offsetOf(length)
+	if err != nil {
+		return err
+	}
+	if advice > common.AdviceNoreuse {
+		return common.EINVAL
+	}
+	if f.typ != common.FiletypeRegularFile {
+		return common.ESPIPE
+	}
+	return wasiErr(f.f.Advise(off, n, capstd.Advice(advice)))
+}
+
+// Allocate makes sure a byte range is allocated (fallocate where the
+// system has it; ENOTSUP where it has not). Without FileWrite: EPERM; not
+// opened for writing: EBADF.
+func (f *file) Allocate(_ context.Context, offset, length common.Filesize) error {
+	if !f.perms.allows(FileWrite) {
+		return common.EPERM
+	}
+	if !f.write {
+		return common.EBADF
+	}
+	off, err := offsetOf(offset)
+	if err != nil {
+		return err
+	}
+	n, err := offsetOf(length)
+	if err != nil || off+n < off {
+		return common.EFBIG
+	}
+	return wasiErr(f.f.Allocate(off, n))
+}
+
+func (f *file) Sync(context.Context) error { return wasiErr(f.f.Sync()) }
+
+func (f *file) Datasync(context.Context) error { return wasiErr(f.f.Datasync()) }
+
+func (f *file) Read(_ context.Context, iovs [][]byte) (int, error) {
+	n, err := f.f.Readv(iovs)
+	return n, wasiErr(err)
+}
+
+func (f *file) Pread(_ context.Context, iovs [][]byte, offset common.Filesize) (int, error) {
+	off, err := offsetOf(offset)
+	if err != nil {
+		return 0, err
+	}
+	n, err := f.f.Preadv(iovs, off)
+	return n, wasiErr(err)
+}
+
+func (f *file) Write(_ context.Context, iovs [][]byte) (int, error) {
+	n, err := f.f.Writev(iovs)
+	return n, wasiErr(err)
+}
+
+func (f *file) Pwrite(_ context.Context, iovs [][]byte, offset common.Filesize) (int, error) {
+	off, err := offsetOf(offset)
+	if err != nil {
+		return 0, err
+	}
+	n, err := f.f.Pwritev(iovs, off)
+	return n, wasiErr(err)
+}
+
+// Seek moves the offset; whence has the values of io.SeekStart, SeekCurrent
+// and SeekEnd.
+func (f *file) Seek(_ context.Context, offset common.Filedelta, whence common.Whence) (common.Filesize, error) {
+	if whence > common.WhenceEnd {
+		return 0, common.EINVAL
+	}
+	off, err := f.f.Seek(int64(offset), int(whence))
+	if err != nil {
+		return 0, wasiErr(err)
+	}
+	return common.Filesize(off), nil
+}
+
+func (f *file) Close() error { return wasiErr(f.f.Close()) }
+
+// pollFd is -1 for a regular file, which is always ready, and the
+// descriptor of anything else (a FIFO or a device in the tree).
+func (f *file) pollFd() int {
+	if f.typ == common.FiletypeRegularFile {
+		return -1
+	}
+	return int(f.f.Fd())
+}
+
+// readableBytes is the number of bytes after the offset.
+func (f *file) readableBytes() (common.Filesize, error) {
+	st, err := f.f.Stat()
+	if err != nil {
+		return 0, wasiErr(err)
+	}
+	off, err := f.f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, wasiErr(err)
+	}
+	return common.Filesize(max(st.Size-off, 0)), nil
+}
+
+// syncFdflags are the flags fixed at open.
+const syncFdflags = common.FdflagsSync | common.FdflagsDsync | common.FdflagsRsync
+
+// openFlagsOf translates preview1 fd flags to capstd's.
+func openFlagsOf(flags common.Fdflags) capstd.OpenFlag {
+	var o capstd.OpenFlag
+	if flags&common.FdflagsAppend != 0 {
+		o |= capstd.OAppend
+	}
+	if flags&common.FdflagsNonblock != 0 {
+		o |= capstd.ONonblock
+	}
+	if flags&common.FdflagsSync != 0 {
+		o |= capstd.OSync
+	}
+	if flags&common.FdflagsDsync != 0 {
+		o |= capstd.ODsync
+	}
+	if flags&common.FdflagsRsync != 0 {
+		o |= capstd.ORsync
+	}
+	return o
+}

@@ -1,0 +1,76 @@
+package capstdsync
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/capwasi/capwasi/common"
+	"github.com/stretchr/testify/require"
+)
+
+var bg = context.Background()
+
+// openTree makes a temporary directory, lets fill populate it through its
+// host path, and returns it opened as a WasiDir with perms, and its host path.
+func openTree(t *testing.T, perms Perms, fill func(root string)) (*dirFile, string) {
+	t.Helper()
+	root := t.TempDir()
+	if fill != nil {
+		fill(root)
+	}
+	d, err := OpenAmbientDir(root)
+	require.NoError(t, err)
+	wd, err := NewWasiDir(d, perms)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = wd.Close() })
+	return wd.(*dirFile), root
+}
+
+// writeFile writes a host file beneath root.
+func writeFile(t *testing.T, root, rel, content string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+}
+
+// errnoIs asserts that err maps to want.
+func errnoIs(t *testing.T, want common.Errno, err error, msgAndArgs ...any) {
+	t.Helper()
+	require.Error(t, err, msgAndArgs...)
+	require.Equal(t, want, common.ErrnoOf(err), msgAndArgs...)
+}
+
+// openFds counts the process's open descriptors (Linux: /proc/self/fd), or
+// -1 where that cannot be known.
+func openFds(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents) - 1 // the directory ReadDir itself had open
+}
+
+// settle waits until the number of goroutines falls back to at most n, and
+// returns the final count.
+func settle(n int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > n && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return runtime.NumGoroutine()
+}
+
+// cancelAfter returns a context cancelled after d.
+func cancelAfter(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithCancel(bg)
+	tm := time.AfterFunc(d, cancel)
+	t.Cleanup(func() { tm.Stop(); cancel() })
+	return ctx
+}

@@ -1,0 +1,315 @@
+package capstdsync
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/capwasi/capwasi/common"
+)
+
+// Sched is the synchronous scheduler: poll_oneoff and sched_yield for one
+// guest instance, implementing [common.Sched].
+//
+// Poll gathers the descriptors of every subscribed file into one poll(2)
+// call whose timeout is the earliest clock subscription, so that no
+// subscription can eat another's time. A file is polled when it has an
+// operating-system descriptor: this package's sockets, pipes and standard
+// streams, and any other file that implements syscall.Conn. Files without
+// one, and regular files, are ready at once; for a read, Nbytes is then the
+// bytes left after the file's offset (or an in-memory reader's length).
+// Polled read events carry the bytes queued (FIONREAD) and
+// FD_READWRITE_HANGUP when the peer hung up; a descriptor that turns out to
+// be closed gives an EBADF event, one in an error state an EIO event.
+//
+// Clock subscriptions may be relative or absolute (SUBSCRIPTION_CLOCK_ABSTIME)
+// on the realtime and monotonic clocks, read from the [common.Clocks] the
+// scheduler was made with; the CPU-time clocks give an EINVAL event. A poll
+// with only clocks (a guest's sleep) does not call poll(2): it waits on a
+// timer.
+//
+// A cancelled context ends a blocked Poll within milliseconds, through a
+// wake-up descriptor (an eventfd on Linux, a pipe elsewhere), and Poll then
+// returns the context's error. Poll is safe for concurrent use; concurrent
+// calls beyond the first use descriptors of their own for the duration of
+// the call. Close releases the wake-up descriptor.
+//
+// On systems without poll(2) support in this package (Windows), files are
+// always ready and only clocks wait.
+type Sched struct {
+	clocks common.Clocks
+	mu     sync.Mutex // guards state, the scratch space of the uncontended Poll
+	state  *pollState
+	closed bool
+}
+
+// NewSched returns a scheduler whose clock subscriptions are read from
+// clocks ([SystemClocks] when nil). It fails only when the system cannot
+// give it a wake-up descriptor (EMFILE, ENFILE).
+func NewSched(clocks common.Clocks) (*Sched, error) {
+	if clocks == nil {
+		clocks = SystemClocks()
+	}
+	st, err := newPollState()
+	if err != nil {
+		return nil, err
+	}
+	return &Sched{clocks: clocks, state: st}, nil
+}
+
+// pollState is the scratch space of one Poll call: reused by the
+// uncontended path so that polling allocates nothing in the steady state.
+type pollState struct {
+	wake  waker
+	timer *time.Timer
+	fds   []pollFd   // the descriptors to poll
+	sys   sysPollFds // the system's form of fds, with the wake-up descriptor last
+	slots []int      // per subscription: its index in fds, or -1
+	due   []int64    // per clock subscription: its deadline (ns since start), or -1
+	errs  []error    // per subscription: an immediate outcome
+	nb    []uint64   // per subscription: Nbytes of an always-ready file
+	ready []bool     // per subscription: ready without waiting
+}
+
+func newPollState() (*pollState, error) {
+	w, err := newWaker()
+	if err != nil {
+		return nil, wasiErr(err)
+	}
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &pollState{wake: w, timer: t}, nil
+}
+
+func (ps *pollState) close() error {
+	ps.timer.Stop()
+	return ps.wake.close()
+}
+
+// reset sizes the per-subscription scratch for n subscriptions.
+func (ps *pollState) reset(n int) {
+	ps.fds = ps.fds[:0]
+	ps.slots = grow(ps.slots, n)
+	ps.due = grow(ps.due, n)
+	ps.errs = grow(ps.errs, n)
+	ps.nb = grow(ps.nb, n)
+	ps.ready = grow(ps.ready, n)
+	for i := range n {
+		ps.slots[i], ps.due[i], ps.errs[i], ps.nb[i], ps.ready[i] = -1, -1, nil, 0, false
+	}
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Poll implements [common.Sched.Poll]; see [Sched].
+func (s *Sched) Poll(ctx context.Context, subs []common.Subscription, events []common.Event) (int, error) {
+	if len(subs) == 0 || len(events) < len(subs) {
+		return 0, common.EINVAL
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	ps := s.state
+	if s.mu.TryLock() {
+		defer s.mu.Unlock()
+		if s.closed {
+			return 0, common.EBADF
+		}
+	} else {
+		var err error
+		if ps, err = newPollState(); err != nil {
+			return 0, err
+		}
+		defer ps.close()
+	}
+	return s.poll(ctx, ps, subs, events)
+}
+
+func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscription, events []common.Event) (int, error) {
+	start := time.Now()
+	ps.reset(len(subs))
+	immediate := false
+	earliest := int64(math.MaxInt64) // ns after start
+	for i := range subs {
+		sub := &subs[i]
+		switch sub.Type {
+		case common.EventtypeClock:
+			due, err := s.deadline(sub.Clock)
+			if err != nil {
+				ps.errs[i], ps.ready[i], immediate = err, true, true
+				continue
+			}
+			ps.due[i] = due
+			earliest = min(earliest, due)
+		case common.EventtypeFdRead, common.EventtypeFdWrite:
+			if sub.Err != common.ESUCCESS {
+				ps.errs[i], ps.ready[i], immediate = sub.Err, true, true
+				continue
+			}
+			if sub.File == nil {
+				ps.errs[i], ps.ready[i], immediate = common.EBADF, true, true
+				continue
+			}
+			fd := fileFd(sub.File)
+			if fd < 0 {
+				ps.ready[i], immediate = true, true
+				if sub.Type == common.EventtypeFdRead {
+					if c, ok := sub.File.(readyCounter); ok {
+						nb, err := c.readableBytes()
+						ps.nb[i], ps.errs[i] = uint64(nb), err
+					}
+				}
+				continue
+			}
+			ps.slots[i] = len(ps.fds)
+			ps.fds = append(ps.fds, pollFd{fd: fd, write: sub.Type == common.EventtypeFdWrite})
+		default:
+			ps.errs[i], ps.ready[i], immediate = common.EINVAL, true, true
+		}
+	}
+
+	for {
+		timeout := time.Duration(-1) // forever
+		switch {
+		case immediate:
+			timeout = 0
+		case earliest != math.MaxInt64:
+			timeout = max(time.Duration(earliest)-time.Since(start), 0)
+		}
+		var err error
+		if len(ps.fds) > 0 {
+			err = pollFds(ctx, ps, timeout)
+		} else {
+			err = ps.sleep(ctx, timeout)
+		}
+		if err != nil {
+			return 0, err
+		}
+		elapsed := int64(time.Since(start))
+		n := 0
+		for i := range subs {
+			ev, ok := ps.event(&subs[i], i, elapsed)
+			if ok {
+				events[n] = ev
+				n++
+			}
+		}
+		if n > 0 {
+			return n, nil
+		}
+		// Nothing was ready after all (a spurious wake-up): wait again.
+	}
+}
+
+// event returns subscription i's event, if it is ready.
+func (ps *pollState) event(sub *common.Subscription, i int, elapsed int64) (common.Event, bool) {
+	ev := common.Event{Userdata: sub.Userdata, Type: sub.Type}
+	switch {
+	case ps.ready[i]:
+		ev.Error = errnoOf(ps.errs[i])
+		ev.Nbytes = common.Filesize(ps.nb[i])
+		return ev, true
+	case ps.due[i] >= 0:
+		return ev, ps.due[i] <= elapsed
+	case ps.slots[i] >= 0:
+		p := &ps.fds[ps.slots[i]]
+		if !p.ready {
+			return ev, false
+		}
+		ev.Error, ev.Nbytes, ev.Flags = p.errno, common.Filesize(p.nbytes), p.flags
+		return ev, true
+	}
+	return ev, false
+}
+
+// deadline returns when a clock subscription fires, in nanoseconds after
+// the call started.
+func (s *Sched) deadline(c common.SubscriptionClock) (int64, error) {
+	if c.ID != common.ClockidRealtime && c.ID != common.ClockidMonotonic {
+		return 0, common.EINVAL
+	}
+	timeout := c.Timeout
+	if c.Flags&common.SubclockflagsSubscriptionClockAbstime != 0 {
+		now, err := s.clocks.Now(c.ID)
+		if err != nil {
+			return 0, err
+		}
+		if timeout <= now {
+			return 0, nil
+		}
+		timeout -= now
+	}
+	if timeout > math.MaxInt64 {
+		return math.MaxInt64 - 1, nil
+	}
+	return int64(timeout), nil
+}
+
+// sleep waits for timeout (forever when negative) or until ctx is done,
+// on a timer the state keeps for reuse.
+func (ps *pollState) sleep(ctx context.Context, timeout time.Duration) error {
+	if timeout == 0 {
+		return nil
+	}
+	if timeout < 0 {
+		<-ctx.Done() // nothing to wait for but cancellation
+		return ctx.Err()
+	}
+	ps.timer.Reset(timeout)
+	select {
+	case <-ps.timer.C:
+		return nil
+	case <-ctx.Done():
+		ps.timer.Stop()
+		return ctx.Err()
+	}
+}
+
+// Yield implements [common.Sched.Yield]: it lets other goroutines run.
+func (s *Sched) Yield(context.Context) error {
+	runtime.Gosched()
+	return nil
+}
+
+// Close releases the scheduler's wake-up descriptor. A Poll after Close
+// fails with EBADF; Close itself is idempotent.
+func (s *Sched) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return wasiErr(s.state.close())
+}
+
+// fileFd returns the descriptor the scheduler polls for f, or -1 when f is
+// always ready: asked through pollTarget for this package's files, through
+// syscall.Conn for others.
+func fileFd(f common.WasiFile) int {
+	if t, ok := f.(pollTarget); ok {
+		return t.pollFd()
+	}
+	if _, ok := f.(syscall.Conn); ok {
+		return connFd(f)
+	}
+	return -1
+}
+
+// pollFd is one descriptor of a poll and what became of it.
+type pollFd struct {
+	fd     int
+	write  bool
+	ready  bool
+	errno  common.Errno
+	nbytes uint64
+	flags  common.Eventrwflags
+}
