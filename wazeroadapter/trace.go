@@ -184,13 +184,26 @@ func appendResult(b []byte, f *function, params []uint64, mem memory, errno comm
 	return append(b, ")\n"...)
 }
 
+// outputSize returns the bytes an output pointer of kind k receives.
+func outputSize(k paramKind) uint32 {
+	switch k {
+	case pOutU64:
+		return 8
+	case pOutFdstat:
+		return common.FdstatSize
+	case pOutFilestat:
+		return common.FilestatSize
+	case pOutPrestat:
+		return common.PrestatSize
+	case pOutRoflags:
+		return 2
+	}
+	return 4
+}
+
 // appendOutput appends the value an output pointer received.
 func appendOutput(b []byte, k paramKind, mem memory, ptr uint32) []byte {
-	size := map[paramKind]uint32{
-		pOutU32: 4, pOutFd: 4, pOutU64: 8, pOutFdstat: common.FdstatSize,
-		pOutFilestat: common.FilestatSize, pOutPrestat: common.PrestatSize, pOutRoflags: 2,
-	}[k]
-	v, ok := mem.slice(ptr, size)
+	v, ok := mem.slice(ptr, outputSize(k))
 	if !ok {
 		return append(b, '?')
 	}
