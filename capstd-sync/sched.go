@@ -27,9 +27,13 @@ import (
 //
 // Clock subscriptions may be relative or absolute (SUBSCRIPTION_CLOCK_ABSTIME)
 // on the realtime and monotonic clocks, read from the [common.Clocks] the
-// scheduler was made with; the CPU-time clocks give an EINVAL event. A poll
-// with only clocks (a guest's sleep) does not call poll(2): it waits on a
-// timer.
+// scheduler was made with; the CPU-time clocks give an EINVAL event. The
+// wait is ppoll(2) with a nanosecond timeout on Linux, with the calling
+// thread's timer slack lowered for the call (the default 50 µs slack, and
+// Go's timers, which wake a millisecond late here, would make a guest's
+// short sleeps many times too long); poll(2) with millisecond timeouts on
+// macOS and FreeBSD. A poll whose clocks have all passed, or that has
+// always-ready files, makes no system call.
 //
 // A cancelled context ends a blocked Poll within milliseconds, through a
 // wake-up descriptor (an eventfd on Linux, a pipe elsewhere), and Poll then
@@ -64,14 +68,14 @@ func NewSched(clocks common.Clocks) (*Sched, error) {
 // uncontended path so that polling allocates nothing in the steady state.
 type pollState struct {
 	wake  waker
-	timer *time.Timer
-	fds   []pollFd   // the descriptors to poll
-	sys   sysPollFds // the system's form of fds, with the wake-up descriptor last
-	slots []int      // per subscription: its index in fds, or -1
-	due   []int64    // per clock subscription: its deadline (ns since start), or -1
-	errs  []error    // per subscription: an immediate outcome
-	nb    []uint64   // per subscription: Nbytes of an always-ready file
-	ready []bool     // per subscription: ready without waiting
+	timer *time.Timer // for systems that wait on timers (sched_other.go)
+	fds   []pollFd    // the descriptors to poll
+	sys   sysPollFds  // the system's form of fds, with the wake-up descriptor last
+	slots []int       // per subscription: its index in fds, or -1
+	due   []int64     // per clock subscription: its deadline (ns since start), or -1
+	errs  []error     // per subscription: an immediate outcome
+	nb    []uint64    // per subscription: Nbytes of an always-ready file
+	ready []bool      // per subscription: ready without waiting
 }
 
 func newPollState() (*pollState, error) {
@@ -184,14 +188,10 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 		case earliest != math.MaxInt64:
 			timeout = max(time.Duration(earliest)-time.Since(start), 0)
 		}
-		var err error
-		if len(ps.fds) > 0 {
-			err = pollFds(ctx, ps, timeout)
-		} else {
-			err = ps.sleep(ctx, timeout)
-		}
-		if err != nil {
-			return 0, err
+		if len(ps.fds) > 0 || timeout != 0 {
+			if err := pollFds(ctx, ps, timeout); err != nil {
+				return 0, err
+			}
 		}
 		elapsed := int64(time.Since(start))
 		n := 0
@@ -251,26 +251,6 @@ func (s *Sched) deadline(c common.SubscriptionClock) (int64, error) {
 		return math.MaxInt64 - 1, nil
 	}
 	return int64(timeout), nil
-}
-
-// sleep waits for timeout (forever when negative) or until ctx is done,
-// on a timer the state keeps for reuse.
-func (ps *pollState) sleep(ctx context.Context, timeout time.Duration) error {
-	if timeout == 0 {
-		return nil
-	}
-	if timeout < 0 {
-		<-ctx.Done() // nothing to wait for but cancellation
-		return ctx.Err()
-	}
-	ps.timer.Reset(timeout)
-	select {
-	case <-ps.timer.C:
-		return nil
-	case <-ctx.Done():
-		ps.timer.Stop()
-		return ctx.Err()
-	}
 }
 
 // Yield implements [common.Sched.Yield]: it lets other goroutines run.

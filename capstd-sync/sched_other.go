@@ -10,12 +10,28 @@ import (
 // sysPollFds is unused: this system has no poll(2) support here.
 type sysPollFds = struct{}
 
-// pollFds reports every descriptor ready at once (nbytes unknown).
-func pollFds(_ context.Context, ps *pollState, _ time.Duration) error {
-	for i := range ps.fds {
-		ps.fds[i].ready = true
+// pollFds reports every descriptor ready at once (nbytes unknown); with
+// no descriptors it sleeps for timeout (forever when negative) on a timer,
+// or until ctx is done.
+func pollFds(ctx context.Context, ps *pollState, timeout time.Duration) error {
+	if len(ps.fds) > 0 {
+		for i := range ps.fds {
+			ps.fds[i].ready = true
+		}
+		return nil
 	}
-	return nil
+	if timeout < 0 {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	ps.timer.Reset(timeout)
+	select {
+	case <-ps.timer.C:
+		return nil
+	case <-ctx.Done():
+		ps.timer.Stop()
+		return ctx.Err()
+	}
 }
 
 // waker does nothing on this system: only clocks wait, on a timer that
