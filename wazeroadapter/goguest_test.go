@@ -61,7 +61,11 @@ func buildGoGuest() ([]byte, error) {
 		return nil, err
 	}
 	tmp := out + ".tmp" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", tmp, "./testdata/guest")
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(goCmd, "build", "-o", tmp, "./testdata/guest")
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return nil, &buildError{err, string(b)}
