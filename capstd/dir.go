@@ -51,8 +51,21 @@ func OpenAmbientDir(path string) (*Dir, error) {
 	return newDir(fd, ".", forceWalk.Load()), nil
 }
 
-// closedErr is the error of a call on a closed Dir or File.
+// closedErr is the error of a call on a closed (or nil) Dir, File or
+// DirReader.
 func closedErr(op, path string) error { return pathErr(op, path, fs.ErrClosed) }
+
+// acquire registers a call using d's descriptor; it reports false if d is
+// closed or nil.
+func (d *Dir) acquire() bool { return d != nil && d.h.acquire() }
+
+// label is the path d was opened with, for errors.
+func (d *Dir) label() string {
+	if d == nil {
+		return ""
+	}
+	return d.name
+}
 
 // OpenFile opens the file at path beneath d with the given flags; perm
 // (with OCreate) is the mode of a new file before the umask. A path naming
@@ -68,7 +81,7 @@ func closedErr(op, path string) error { return pathErr(op, path, fs.ErrClosed) }
 // ENAMETOOLONG, ENOTDIR, ELOOP, EEXIST, EISDIR, EACCES and the other errors
 // of open(2).
 func (d *Dir) OpenFile(path string, flag OpenFlag, perm fs.FileMode) (*File, error) {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return nil, closedErr("open", path)
 	}
 	fd, err := d.openFile(path, flag, perm)
@@ -83,7 +96,7 @@ func (d *Dir) OpenFile(path string, flag OpenFlag, perm fs.FileMode) (*File, err
 // unset a final symbolic link is refused with ENOTDIR (unless the path ends
 // in a slash). Errors are as for OpenFile; a non-directory is ENOTDIR.
 func (d *Dir) OpenDir(path string, follow bool) (*Dir, error) {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return nil, closedErr("opendir", path)
 	}
 	fd, err := d.openDir(path, follow)
@@ -98,7 +111,7 @@ func (d *Dir) OpenDir(path string, follow bool) (*Dir, error) {
 // the umask). The final element is never followed: an existing name,
 // symbolic link or not, is EEXIST, as are "." and "..".
 func (d *Dir) Mkdir(path string, perm fs.FileMode) error {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return closedErr("mkdir", path)
 	}
 	defer d.h.release()
@@ -109,7 +122,7 @@ func (d *Dir) Mkdir(path string, perm fs.FileMode) error {
 // symbolic link is not followed (ENOTDIR); "." is EINVAL and ".." is
 // ENOTEMPTY, as on Linux; a non-empty directory is ENOTEMPTY.
 func (d *Dir) RemoveDir(path string) error {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return closedErr("rmdir", path)
 	}
 	defer d.h.release()
@@ -121,7 +134,7 @@ func (d *Dir) RemoveDir(path string) error {
 // (EPERM on darwin), as are "." and ".."; a trailing slash is ENOTDIR for a
 // non-directory.
 func (d *Dir) RemoveFile(path string) error {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return closedErr("unlink", path)
 	}
 	defer d.h.release()
@@ -137,11 +150,11 @@ func (d *Dir) Rename(oldPath string, newDir *Dir, newPath string) error {
 	if newDir == nil {
 		newDir = d
 	}
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return linkErr("rename", oldPath, newPath, fs.ErrClosed)
 	}
 	defer d.h.release()
-	if !newDir.h.acquire() {
+	if !newDir.acquire() {
 		return linkErr("rename", oldPath, newPath, fs.ErrClosed)
 	}
 	defer newDir.h.release()
@@ -157,11 +170,11 @@ func (d *Dir) Link(oldPath string, newDir *Dir, newPath string, followOld bool) 
 	if newDir == nil {
 		newDir = d
 	}
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return linkErr("link", oldPath, newPath, fs.ErrClosed)
 	}
 	defer d.h.release()
-	if !newDir.h.acquire() {
+	if !newDir.acquire() {
 		return linkErr("link", oldPath, newPath, fs.ErrClosed)
 	}
 	defer newDir.h.release()
@@ -174,7 +187,7 @@ func (d *Dir) Link(oldPath string, newDir *Dir, newPath string, followOld bool) 
 // name anything, even outside d (following it beneath a Dir is what is
 // refused). linkPath must not exist (EEXIST). Errors are *LinkError.
 func (d *Dir) Symlink(target, linkPath string) error {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return linkErr("symlink", target, linkPath, fs.ErrClosed)
 	}
 	defer d.h.release()
@@ -186,7 +199,7 @@ func (d *Dir) Symlink(target, linkPath string) error {
 // truncated to len(buf) (no error), so n == len(buf) means "possibly
 // truncated". It does not allocate. A non-symbolic-link is EINVAL.
 func (d *Dir) Readlink(path string, buf []byte) (int, error) {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return 0, closedErr("readlink", path)
 	}
 	defer d.h.release()
@@ -215,7 +228,7 @@ func (d *Dir) ReadlinkString(path string) (string, error) {
 // described. A trailing slash always follows and requires a directory.
 func (d *Dir) Stat(path string, follow bool) (Stat, error) {
 	var st Stat
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return st, closedErr("stat", path)
 	}
 	defer d.h.release()
@@ -225,11 +238,11 @@ func (d *Dir) Stat(path string, follow bool) (Stat, error) {
 // Fstat returns the attributes of d's own directory.
 func (d *Dir) Fstat() (Stat, error) {
 	var st Stat
-	if !d.h.acquire() {
-		return st, closedErr("stat", d.name)
+	if !d.acquire() {
+		return st, closedErr("stat", d.label())
 	}
 	defer d.h.release()
-	return st, pathErr("stat", d.name, fstatFd(d.h.fd, &st))
+	return st, pathErr("stat", d.label(), fstatFd(d.h.fd, &st))
 }
 
 // SetTimes sets the access and modification times of path beneath d; each
@@ -238,7 +251,7 @@ func (d *Dir) Fstat() (Stat, error) {
 // set. A trailing slash always follows and requires a directory. An invalid
 // Timespec is EINVAL.
 func (d *Dir) SetTimes(path string, atime, mtime Timespec, follow bool) error {
-	if !d.h.acquire() {
+	if !d.acquire() {
 		return closedErr("utimes", path)
 	}
 	defer d.h.release()
@@ -248,27 +261,27 @@ func (d *Dir) SetTimes(path string, atime, mtime Timespec, follow bool) error {
 // OpenDirReader opens a new, independent listing of d's directory. See
 // [DirReader].
 func (d *Dir) OpenDirReader() (*DirReader, error) {
-	if !d.h.acquire() {
-		return nil, closedErr("readdir", d.name)
+	if !d.acquire() {
+		return nil, closedErr("readdir", d.label())
 	}
 	fd, err := reopenDir(d.h.fd)
 	d.h.release()
 	if err != nil {
-		return nil, pathErr("readdir", d.name, err)
+		return nil, pathErr("readdir", d.label(), err)
 	}
-	return newDirReader(fd, d.name), nil
+	return newDirReader(fd, d.label()), nil
 }
 
 // Clone returns a second Dir for the same directory, with its own
 // descriptor (a dup), to be closed separately.
 func (d *Dir) Clone() (*Dir, error) {
-	if !d.h.acquire() {
-		return nil, closedErr("dup", d.name)
+	if !d.acquire() {
+		return nil, closedErr("dup", d.label())
 	}
 	fd, err := dupFd(d.h.fd)
 	d.h.release()
 	if err != nil {
-		return nil, pathErr("dup", d.name, err)
+		return nil, pathErr("dup", d.label(), err)
 	}
 	return newDir(fd, d.name, d.walk), nil
 }
@@ -276,6 +289,9 @@ func (d *Dir) Clone() (*Dir, error) {
 // Close releases d. A second Close returns an error wrapping fs.ErrClosed;
 // the descriptor is never closed twice.
 func (d *Dir) Close() error {
+	if d == nil {
+		return closedErr("close", "")
+	}
 	return pathErr("close", d.name, d.h.close())
 }
 
@@ -283,7 +299,7 @@ func (d *Dir) Close() error {
 // descriptor stays valid only until d is closed; using it to open paths
 // directly bypasses the sandbox.
 func (d *Dir) Fd() uintptr {
-	if d.h.isClosed() {
+	if d == nil || d.h.isClosed() {
 		return ^uintptr(0)
 	}
 	return uintptr(d.h.fd)
@@ -296,8 +312,8 @@ func (d *Dir) Fd() uintptr {
 // If f is not a directory the error wraps ENOTDIR and f is left open.
 func NewDirFromFile(f *File) (*Dir, error) {
 	var st Stat
-	if !f.h.acquire() {
-		return nil, closedErr("opendir", f.name)
+	if !f.acquire() {
+		return nil, closedErr("opendir", f.Name())
 	}
 	err := fstatFd(f.h.fd, &st)
 	f.h.release()
@@ -305,11 +321,11 @@ func NewDirFromFile(f *File) (*Dir, error) {
 		err = syscall.ENOTDIR
 	}
 	if err != nil {
-		return nil, pathErr("opendir", f.name, err)
+		return nil, pathErr("opendir", f.Name(), err)
 	}
 	fd, ok := f.h.steal()
 	if !ok {
-		return nil, closedErr("opendir", f.name)
+		return nil, closedErr("opendir", f.Name())
 	}
-	return newDir(fd, f.name, f.walk), nil
+	return newDir(fd, f.Name(), f.walk), nil
 }

@@ -34,18 +34,27 @@ func newFile(fd int, name string, flags OpenFlag, walk bool) *File {
 }
 
 // Name returns the path f was opened with, relative to its Dir.
-func (f *File) Name() string { return f.name }
+func (f *File) Name() string {
+	if f == nil {
+		return ""
+	}
+	return f.name
+}
+
+// acquire registers a call using f's descriptor; it reports false if f is
+// closed or nil.
+func (f *File) acquire() bool { return f != nil && f.h.acquire() }
 
 // Read reads up to len(p) bytes (io.Reader): at end of file it returns 0,
 // io.EOF.
 func (f *File) Read(p []byte) (int, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("read", f.name)
+	if !f.acquire() {
+		return 0, closedErr("read", f.Name())
 	}
 	n, err := readFd(f.h.fd, p)
 	f.h.release()
 	if err != nil {
-		return 0, pathErr("read", f.name, err)
+		return 0, pathErr("read", f.Name(), err)
 	}
 	if n == 0 && len(p) > 0 {
 		return 0, io.EOF
@@ -56,8 +65,8 @@ func (f *File) Read(p []byte) (int, error) {
 // Write writes all of p (io.Writer), looping over short writes; it returns
 // an error if fewer than len(p) bytes were written.
 func (f *File) Write(p []byte) (int, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("write", f.name)
+	if !f.acquire() {
+		return 0, closedErr("write", f.Name())
 	}
 	defer f.h.release()
 	total := 0
@@ -65,13 +74,13 @@ func (f *File) Write(p []byte) (int, error) {
 		n, err := writeFd(f.h.fd, p[total:])
 		total += n
 		if err != nil {
-			return total, pathErr("write", f.name, err)
+			return total, pathErr("write", f.Name(), err)
 		}
 		if total == len(p) {
 			return total, nil
 		}
 		if n == 0 {
-			return total, pathErr("write", f.name, io.ErrShortWrite)
+			return total, pathErr("write", f.Name(), io.ErrShortWrite)
 		}
 	}
 }
@@ -81,57 +90,57 @@ func (f *File) Write(p []byte) (int, error) {
 // (IOV_MAX) are used; more make a short read. It does not allocate for up
 // to 8 buffers.
 func (f *File) Readv(bufs [][]byte) (int, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("readv", f.name)
+	if !f.acquire() {
+		return 0, closedErr("readv", f.Name())
 	}
 	n, err := readvFd(f.h.fd, bufs)
 	f.h.release()
-	return n, pathErr("readv", f.name, err)
+	return n, pathErr("readv", f.Name(), err)
 }
 
 // Writev writes bufs in order with one writev(2) and returns the number of
 // bytes written, which may be short. Buffer limits are as for Readv.
 func (f *File) Writev(bufs [][]byte) (int, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("writev", f.name)
+	if !f.acquire() {
+		return 0, closedErr("writev", f.Name())
 	}
 	n, err := writevFd(f.h.fd, bufs)
 	f.h.release()
-	return n, pathErr("writev", f.name, err)
+	return n, pathErr("writev", f.Name(), err)
 }
 
 // Preadv is Readv at offset off (preadv(2)); it does not use or move the
 // file offset.
 func (f *File) Preadv(bufs [][]byte, off int64) (int, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("preadv", f.name)
+	if !f.acquire() {
+		return 0, closedErr("preadv", f.Name())
 	}
 	n, err := preadvFd(f.h.fd, bufs, off)
 	f.h.release()
-	return n, pathErr("preadv", f.name, err)
+	return n, pathErr("preadv", f.Name(), err)
 }
 
 // Pwritev is Writev at offset off (pwritev(2)); it does not use or move the
 // file offset. On Linux, a file opened with OAppend is written at its end
 // whatever off is.
 func (f *File) Pwritev(bufs [][]byte, off int64) (int, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("pwritev", f.name)
+	if !f.acquire() {
+		return 0, closedErr("pwritev", f.Name())
 	}
 	n, err := pwritevFd(f.h.fd, bufs, off)
 	f.h.release()
-	return n, pathErr("pwritev", f.name, err)
+	return n, pathErr("pwritev", f.Name(), err)
 }
 
 // Seek sets the offset for the next Read or Write (io.Seeker) and returns
 // the new offset.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
-	if !f.h.acquire() {
-		return 0, closedErr("seek", f.name)
+	if !f.acquire() {
+		return 0, closedErr("seek", f.Name())
 	}
 	off, err := seekFd(f.h.fd, offset, whence)
 	f.h.release()
-	return off, pathErr("seek", f.name, err)
+	return off, pathErr("seek", f.Name(), err)
 }
 
 // Sync commits the file's data and metadata to stable storage (fsync).
@@ -159,7 +168,7 @@ func (f *File) Allocate(off, length int64) error {
 // is EINVAL.
 func (f *File) Advise(off, length int64, advice Advice) error {
 	if advice < AdviceNormal || advice > AdviceNoReuse {
-		return pathErr("fadvise", f.name, syscall.EINVAL)
+		return pathErr("fadvise", f.Name(), syscall.EINVAL)
 	}
 	return f.control("fadvise", func(fd int) error { return adviseFd(fd, off, length, advice) })
 }
@@ -173,7 +182,7 @@ func (f *File) Truncate(size int64) error {
 // [OmitTime] or [NowTime]. An invalid Timespec is EINVAL.
 func (f *File) SetTimes(atime, mtime Timespec) error {
 	if !atime.valid() || !mtime.valid() {
-		return pathErr("futimens", f.name, syscall.EINVAL)
+		return pathErr("futimens", f.Name(), syscall.EINVAL)
 	}
 	return f.control("futimens", func(fd int) error { return futimesFd(fd, atime, mtime) })
 }
@@ -196,7 +205,10 @@ func (f *File) Flags() (OpenFlag, error) {
 		fl, err = getFlagsFd(fd)
 		return err
 	})
-	return fl | f.flags&syncFlags, err
+	if err != nil {
+		return 0, err
+	}
+	return fl | f.flags&syncFlags, nil
 }
 
 // SetFlags sets OAppend and ONonblock to what flags has (fcntl F_SETFL).
@@ -208,27 +220,27 @@ func (f *File) Flags() (OpenFlag, error) {
 func (f *File) SetFlags(flags OpenFlag) error {
 	switch {
 	case flags&^fdFlags != 0:
-		return pathErr("fcntl", f.name, syscall.EINVAL)
-	case flags&syncFlags != f.flags&syncFlags:
-		return pathErr("fcntl", f.name, syscall.ENOTSUP)
+		return pathErr("fcntl", f.Name(), syscall.EINVAL)
+	case f != nil && flags&syncFlags != f.flags&syncFlags:
+		return pathErr("fcntl", f.Name(), syscall.ENOTSUP)
 	}
 	return f.control("fcntl", func(fd int) error { return setFlagsFd(fd, flags) })
 }
 
 // control runs fn on f's descriptor, held open for the call.
 func (f *File) control(op string, fn func(fd int) error) error {
-	if !f.h.acquire() {
-		return closedErr(op, f.name)
+	if !f.acquire() {
+		return closedErr(op, f.Name())
 	}
 	defer f.h.release()
-	return pathErr(op, f.name, fn(f.h.fd))
+	return pathErr(op, f.Name(), fn(f.h.fd))
 }
 
 // Fd returns f's descriptor, or ^uintptr(0) once f is closed. It stays
 // valid only until f is closed. Unlike os.File.Fd it does not change the
 // descriptor's blocking mode.
 func (f *File) Fd() uintptr {
-	if f.h.isClosed() {
+	if f == nil || f.h.isClosed() {
 		return ^uintptr(0)
 	}
 	return uintptr(f.h.fd)
@@ -241,8 +253,8 @@ func (f *File) Fd() uintptr {
 // each time it returns false; they are not integrated with Go's network
 // poller and block an OS thread while waiting.
 func (f *File) SyscallConn() (syscall.RawConn, error) {
-	if f.h.isClosed() {
-		return nil, closedErr("syscallconn", f.name)
+	if f == nil || f.h.isClosed() {
+		return nil, closedErr("syscallconn", f.Name())
 	}
 	return rawConn{f}, nil
 }
@@ -250,6 +262,9 @@ func (f *File) SyscallConn() (syscall.RawConn, error) {
 // Close closes f. A second Close returns an error wrapping fs.ErrClosed;
 // the descriptor is never closed twice.
 func (f *File) Close() error {
+	if f == nil {
+		return closedErr("close", "")
+	}
 	return pathErr("close", f.name, f.h.close())
 }
 

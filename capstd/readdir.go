@@ -54,11 +54,23 @@ func newDirReader(fd int, name string) *DirReader {
 	return r
 }
 
+// acquire registers a call using r's descriptor; it reports false if r is
+// closed or nil.
+func (r *DirReader) acquire() bool { return r != nil && r.h.acquire() }
+
+// label is the path of r's Dir, for errors.
+func (r *DirReader) label() string {
+	if r == nil {
+		return ""
+	}
+	return r.name
+}
+
 // Next returns the next entry, or nil and io.EOF at the end of the
 // directory. Other errors are *PathError.
 func (r *DirReader) Next() (*DirEntry, error) {
-	if !r.h.acquire() {
-		return nil, closedErr("readdir", r.name)
+	if !r.acquire() {
+		return nil, closedErr("readdir", r.label())
 	}
 	e, err := r.next()
 	r.h.release()
@@ -66,7 +78,7 @@ func (r *DirReader) Next() (*DirEntry, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, io.EOF
 		}
-		return nil, pathErr("readdir", r.name, err)
+		return nil, pathErr("readdir", r.label(), err)
 	}
 	return e, nil
 }
@@ -76,21 +88,29 @@ func (r *DirReader) Next() (*DirEntry, error) {
 // ([DirReader.Cookie]) costs nothing. A cookie that was never returned
 // gives an unspecified position or EINVAL, never a crash.
 func (r *DirReader) Seek(cookie uint64) error {
-	if !r.h.acquire() {
-		return closedErr("seekdir", r.name)
+	if !r.acquire() {
+		return closedErr("seekdir", r.label())
 	}
 	err := r.seek(cookie)
 	r.h.release()
-	return pathErr("seekdir", r.name, err)
+	return pathErr("seekdir", r.label(), err)
 }
 
 // Cookie returns the current position: the Next of the entry returned last,
 // or the cookie given to Seek, or 0.
-func (r *DirReader) Cookie() uint64 { return r.pos }
+func (r *DirReader) Cookie() uint64 {
+	if r == nil {
+		return 0
+	}
+	return r.pos
+}
 
 // Close releases the DirReader's descriptor. A second Close returns an
 // error wrapping fs.ErrClosed.
 func (r *DirReader) Close() error {
+	if r == nil {
+		return closedErr("close", "")
+	}
 	return pathErr("close", r.name, r.h.close())
 }
 
