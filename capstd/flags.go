@@ -29,9 +29,10 @@ const (
 	OTrunc
 	// ODirectory fails with ENOTDIR unless the path is a directory.
 	ODirectory
-	// ONoFollow fails with ELOOP if the final component is a symbolic link.
-	// Without it the final symbolic link is followed (beneath the Dir). A
-	// trailing slash always follows, as in POSIX.
+	// ONoFollow fails with ELOOP if the final component is a symbolic link
+	// (ENOTDIR together with ODirectory, as Linux reports it). Without it
+	// the final symbolic link is followed, beneath the Dir. A trailing slash
+	// always follows, as in POSIX.
 	ONoFollow
 	// ONonblock opens in non-blocking mode.
 	ONonblock

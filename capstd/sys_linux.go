@@ -91,12 +91,15 @@ func sysUnlinkat(dirfd int, name string, flags int) error {
 }
 
 // sysRenameat is renameat2(2) without flags (every Linux architecture has
-// renameat2; some lack renameat).
+// renameat2; some lack renameat); kernels before 3.15 get x/sys's renameat.
 func sysRenameat(olddirfd int, oldname string, newdirfd int, newname string) error {
 	var ob, nb cpath
 	op, np := ob.ptr(oldname), nb.ptr(newname)
 	_, _, e := unix.Syscall6(unix.SYS_RENAMEAT2, uintptr(olddirfd), uintptr(unsafe.Pointer(op)),
 		uintptr(newdirfd), uintptr(unsafe.Pointer(np)), 0, 0)
+	if e == unix.ENOSYS {
+		return unix.Renameat(olddirfd, oldname, newdirfd, newname)
+	}
 	return errnoErr(e)
 }
 
