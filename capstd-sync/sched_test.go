@@ -80,7 +80,7 @@ func TestSchedAbsoluteClocks(t *testing.T) {
 		evs, took, err = poll(t, s, bg, clockSub(2, id, time.Duration(now)-time.Second, true))
 		require.NoError(t, err)
 		require.Len(t, evs, 1)
-		assert.Less(t, took, 50*time.Millisecond)
+		assert.Less(t, took, 500*time.Millisecond, "at once, not after waiting")
 	}
 }
 
@@ -119,7 +119,7 @@ func TestSchedBindingErrors(t *testing.T) {
 		common.Subscription{Userdata: 9, Type: common.Eventtype(7)},
 		clockSub(10, common.ClockidMonotonic, time.Hour, false))
 	require.NoError(t, err)
-	assert.Less(t, took, 50*time.Millisecond)
+	assert.Less(t, took, 500*time.Millisecond, "at once, not after waiting")
 	assert.Equal(t, []common.Event{
 		{Userdata: 5, Type: common.EventtypeFdRead, Error: common.EBADF},
 		{Userdata: 6, Type: common.EventtypeFdWrite, Error: common.ENOTCAPABLE},
@@ -148,13 +148,14 @@ func TestSchedAlwaysReadyFiles(t *testing.T) {
 
 func TestSchedCancelClockOnly(t *testing.T) {
 	s := newSched(t, nil)
-	_, took, err := poll(t, s, cancelAfter(t, 20*time.Millisecond), clockSub(1, common.ClockidMonotonic, time.Hour, false))
-	errnoIs(t, common.ECANCELED, err)
-	assert.Less(t, took, 120*time.Millisecond)
+	assertCancelsWithin100ms(t, func(ctx context.Context) error {
+		_, _, err := poll(t, s, ctx, clockSub(1, common.ClockidMonotonic, time.Hour, false))
+		return err
+	})
 
 	ctx, cancel := context.WithCancel(bg)
 	cancel()
-	_, err = s.Poll(ctx, []common.Subscription{clockSub(1, common.ClockidMonotonic, 0, false)}, make([]common.Event, 1))
+	_, err := s.Poll(ctx, []common.Subscription{clockSub(1, common.ClockidMonotonic, 0, false)}, make([]common.Event, 1))
 	errnoIs(t, common.ECANCELED, err, "already cancelled")
 }
 
