@@ -18,8 +18,22 @@ import (
 // u32 decodes an i32 parameter.
 func u32(v uint64) uint32 { return uint32(v) }
 
-// memory returns the view of the calling module's memory.
-func (in *instance) memory(mod api.Module) memory { return guestMemory(mod, in.hasMemory) }
+// memory returns the view of the calling module's memory. mod is the
+// module the instance is bound to (lookup made sure of it). The view is
+// kept from call to call while the memory's size is unchanged: only
+// growing replaces a wazero memory's buffer, and growing changes its size.
+func (in *instance) memory(api.Module) memory {
+	m := in.binding.Load().mem
+	if m == nil {
+		return nil
+	}
+	if n := m.Size(); n == uint32(len(in.view)) && n != 0 {
+		return in.view
+	}
+	in.view = guestMemory(m)
+	clear(in.iovs[:cap(in.iovs)]) // views of the old buffer: let it go
+	return in.view
+}
 
 // entry returns the descriptor fd. Not open: EBADF.
 func (in *instance) entry(fd uint32) (*fdEntry, common.Errno) {
@@ -327,13 +341,13 @@ func (in *instance) io(ctx context.Context, mod api.Module, stack []uint64, acce
 		return errno
 	}
 	n, err := op(ctx, e.file, iovs, off)
-	clear(iovs)
 	return transferred(mem, out, n, err, total)
 }
 
 // iovecs decodes the iovec array parameter at stack[i] (pointer) and
-// stack[i+1] (count) into the instance's reused slice. The caller clears
-// the views after use.
+// stack[i+1] (count) into the instance's reused slice. The views stay in
+// the slice after the call (clearing them would cost every call write
+// barriers); memory drops them when the guest memory is replaced.
 func (in *instance) iovecs(mem memory, stack []uint64, i int) ([][]byte, uint32, common.Errno) {
 	iovs, total, errno := mem.iovecs(in.iovs, u32(stack[i]), u32(stack[i+1]))
 	in.iovs = iovs

@@ -31,8 +31,9 @@ type Host struct {
 	opts    options
 	tracer  *tracer // nil when tracing is off
 	nextID  atomic.Uint64
-	bound   sync.Map // api.Module → *instance, for the instances that made a call
-	maxSubs uint32   // most subscriptions one poll_oneoff may pass
+	bound   sync.Map                // api.Module → *instance, for the instances that made a call
+	last    atomic.Pointer[binding] // a recently used binding, the fastest lookup
+	maxSubs uint32                  // most subscriptions one poll_oneoff may pass
 }
 
 // instanceKey is the context key under which InstantiateModule passes the
@@ -206,11 +207,23 @@ func discard(wasiCtx common.WasiCtx) {
 
 // lookup returns the instance the calling module belongs to, or nil.
 //
-// The fast path is the context: during InstantiateModule (which runs
-// _start, so for a WASI command, the whole run) the call's context carries
-// the instance, and the first call binds it to the calling module. Calls
-// made later with other contexts find the instance in the Host's map.
+// Three ways, fastest first. The Host caches one recently used binding:
+// one atomic load and a comparison, enough for a runtime running one guest
+// at a time. During InstantiateModule (which runs _start, so for a WASI
+// command the whole run) the call's context carries the instance, and the
+// first call binds it to the calling module. Otherwise the Host's map
+// holds every bound instance. A miss refreshes the cache at once when it
+// is empty and otherwise on one miss in 32, so that guests running side by
+// side do not fight over it.
 func (h *Host) lookup(ctx context.Context, mod api.Module) *instance {
+	if last := h.last.Load(); last != nil && last.mod == mod {
+		return last.in
+	}
+	return h.lookupSlow(ctx, mod)
+}
+
+// lookupSlow is lookup past the cache.
+func (h *Host) lookupSlow(ctx context.Context, mod api.Module) *instance {
 	if in, ok := ctx.Value(instanceKey{h}).(*instance); ok {
 		if b := in.binding.Load(); b != nil {
 			if b.mod == mod {
@@ -220,10 +233,15 @@ func (h *Host) lookup(ctx context.Context, mod api.Module) *instance {
 			return in
 		}
 	}
-	if v, ok := h.bound.Load(mod); ok {
-		return v.(*instance)
+	v, ok := h.bound.Load(mod)
+	if !ok {
+		return nil
 	}
-	return nil
+	in := v.(*instance)
+	if h.last.Load() == nil || in.misses.Add(1)%32 == 0 {
+		h.last.Store(in.binding.Load())
+	}
+	return in
 }
 
 // errNotBound is the trap of a call from a module that this Host does not

@@ -25,8 +25,13 @@ type fdEntry struct {
 	isPreopen  bool
 }
 
-// binding ties an instance to the module it serves.
-type binding struct{ mod api.Module }
+// binding ties an instance to the module it serves. It never changes once
+// made, so that a pointer to it can be cached and compared.
+type binding struct {
+	mod api.Module
+	in  *instance
+	mem api.Memory // mod's memory, or nil when it has none
+}
 
 // instance is the state of one guest instance: its WasiCtx, descriptor
 // table and the scratch space that keeps the calls free of allocations.
@@ -39,6 +44,7 @@ type instance struct {
 	id      uint64
 	wasi    common.WasiCtx
 	binding atomic.Pointer[binding]
+	misses  atomic.Uint32 // lookups that missed the Host's cache
 
 	mu             sync.Mutex
 	closeRequested atomic.Bool
@@ -55,6 +61,7 @@ type instance struct {
 	sched                 common.Sched
 
 	// Scratch space reused from call to call.
+	view    memory // the guest memory, while its size is unchanged
 	iovs    [][]byte
 	subs    []common.Subscription
 	events  []common.Event
@@ -156,7 +163,11 @@ func listSize(list []string) (uint32, error) {
 // bind ties the instance to mod, once, and reports whether mod is the
 // module it is tied to.
 func (in *instance) bind(mod api.Module) bool {
-	if in.binding.CompareAndSwap(nil, &binding{mod: mod}) {
+	b := &binding{mod: mod, in: in}
+	if in.hasMemory {
+		b.mem = mod.Memory()
+	}
+	if in.binding.CompareAndSwap(nil, b) {
 		in.host.bound.Store(mod, in)
 		return true
 	}
@@ -205,6 +216,7 @@ func (in *instance) release() {
 	in.closed = true
 	if b := in.binding.Load(); b != nil {
 		in.host.bound.Delete(b.mod)
+		in.host.last.CompareAndSwap(b, nil)
 	}
 	for fd, e := range in.fds.All() {
 		f := e.file
@@ -212,5 +224,5 @@ func (in *instance) release() {
 		_ = f.Close()
 	}
 	_ = in.wasi.Close()
-	in.iovs, in.subs, in.events, in.dirents, in.line = nil, nil, nil, nil, nil
+	in.view, in.iovs, in.subs, in.events, in.dirents, in.line = nil, nil, nil, nil, nil, nil
 }

@@ -22,13 +22,12 @@ var le = binary.LittleEndian
 // so memory cannot grow (and move) while it is in use.
 type memory []byte
 
-// guestMemory returns the view of mod's memory, or an empty view when the
-// module has none (every access then fails with EFAULT).
-func guestMemory(mod api.Module, hasMemory bool) memory {
-	if !hasMemory {
+// guestMemory returns the view of m, or an empty view when the module has
+// no memory (m nil: every access then fails with EFAULT).
+func guestMemory(m api.Memory) memory {
+	if m == nil {
 		return nil
 	}
-	m := mod.Memory()
 	n := m.Size()
 	if n == 0 {
 		// Size is a uint32: a memory of exactly 4 GiB reports 0. Its last

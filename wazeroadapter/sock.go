@@ -71,7 +71,6 @@ func sockRecv(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 		return errno
 	}
 	n, oflags, err := e.file.SockRecv(ctx, iovs, common.Riflags(flags))
-	clear(iovs)
 	if errno := transferred(mem, outLen, n, err, total); errno != common.ESUCCESS {
 		return errno
 	}
@@ -97,7 +96,6 @@ func sockSend(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 		return errno
 	}
 	n, err := e.file.SockSend(ctx, iovs, 0)
-	clear(iovs)
 	return transferred(mem, out, n, err, total)
 }
 
