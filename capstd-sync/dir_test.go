@@ -3,6 +3,7 @@
 package capstdsync
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/capwasi/capwasi/common"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 var (
@@ -513,4 +515,59 @@ func itoa(i int) string {
 		b = append([]byte{byte('0' + i%10)}, b...)
 	}
 	return string(b)
+}
+
+func TestFIFOInTree(t *testing.T) {
+	d, root := openTree(t, ReadWrite, nil)
+	require.NoError(t, unix.Mkfifo(filepath.Join(root, "fifo"), 0o644))
+	// Opened non-blocking, as opening a FIFO for reading otherwise waits
+	// for a writer.
+	r := openF(t, d, "fifo", common.OpenOptions{Read: true, Fdflags: common.FdflagsNonblock})
+	assert.Equal(t, common.FiletypeUnknown, r.Filetype(), "preview1 has no type for pipes")
+	buf := make([]byte, 8)
+	_, err := r.Read(bg, [][]byte{buf})
+	if err != nil {
+		errnoIs(t, common.EAGAIN, err)
+	}
+	w := openF(t, d, "fifo", common.OpenOptions{Write: true})
+	require.NoError(t, r.SetFdflags(bg, 0))
+
+	// A blocking read waits in poll(2), where a cancellation reaches it.
+	assertCancelsWithin100ms(t, func(ctx context.Context) error {
+		_, err := r.Read(ctx, [][]byte{buf})
+		return err
+	})
+
+	// The scheduler polls it by its descriptor.
+	s := newSched(t, nil)
+	evs, _, err := poll(t, s, bg, fdSub(1, common.EventtypeFdRead, r), clockSub(2, common.ClockidMonotonic, 10*time.Millisecond, false))
+	require.NoError(t, err)
+	assert.Equal(t, common.Userdata(2), evs[0].Userdata)
+	_, err = w.Write(bg, [][]byte{[]byte("hi")})
+	require.NoError(t, err)
+	evs, _, err = poll(t, s, bg, fdSub(1, common.EventtypeFdRead, r))
+	require.NoError(t, err)
+	assert.Equal(t, []common.Event{{Userdata: 1, Type: common.EventtypeFdRead, Nbytes: 2}}, evs)
+	n, err := r.Read(cancelAfter(t, 5*time.Second), [][]byte{buf})
+	require.NoError(t, err)
+	assert.Equal(t, "hi", string(buf[:n]))
+	_, err = r.Seek(bg, 0, common.WhenceCur)
+	errnoIs(t, common.ESPIPE, err)
+}
+
+func TestRegularFileIsAlwaysReady(t *testing.T) {
+	d, _ := openTree(t, ReadWrite, func(root string) { writeFile(t, root, "f", "0123456789") })
+	f := openF(t, d, "f", rd)
+	_, err := f.Seek(bg, 4, common.WhenceSet)
+	require.NoError(t, err)
+	s := newSched(t, nil)
+	evs, _, err := poll(t, s, bg,
+		fdSub(1, common.EventtypeFdRead, f),
+		fdSub(2, common.EventtypeFdWrite, f),
+		clockSub(3, common.ClockidMonotonic, time.Hour, false))
+	require.NoError(t, err)
+	assert.Equal(t, []common.Event{
+		{Userdata: 1, Type: common.EventtypeFdRead, Nbytes: 6},
+		{Userdata: 2, Type: common.EventtypeFdWrite},
+	}, evs, "nbytes is what is left after the offset")
 }

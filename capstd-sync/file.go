@@ -147,7 +147,12 @@ func (f *file) Sync(context.Context) error { return wasiErr(f.f.Sync()) }
 
 func (f *file) Datasync(context.Context) error { return wasiErr(f.f.Datasync()) }
 
-func (f *file) Read(_ context.Context, iovs [][]byte) (int, error) {
+// Read is one readv(2). A FIFO or device in the tree that may block is
+// first waited for in poll(2), so that a cancelled context can end the wait.
+func (f *file) Read(ctx context.Context, iovs [][]byte) (int, error) {
+	if err := f.waitStream(ctx, false); err != nil {
+		return 0, err
+	}
 	n, err := f.f.Readv(iovs)
 	return n, wasiErr(err)
 }
@@ -161,9 +166,23 @@ func (f *file) Pread(_ context.Context, iovs [][]byte, offset common.Filesize) (
 	return n, wasiErr(err)
 }
 
-func (f *file) Write(_ context.Context, iovs [][]byte) (int, error) {
+// Write is one writev(2), after a wait as for Read.
+func (f *file) Write(ctx context.Context, iovs [][]byte) (int, error) {
+	if err := f.waitStream(ctx, true); err != nil {
+		return 0, err
+	}
 	n, err := f.f.Writev(iovs)
 	return n, wasiErr(err)
+}
+
+// waitStream waits, cancellably, until a non-regular file in blocking mode
+// is ready; regular files, non-blocking descriptors and calls that cannot be
+// cancelled go straight to the system call.
+func (f *file) waitStream(ctx context.Context, write bool) error {
+	if f.typ == common.FiletypeRegularFile || f.flags&common.FdflagsNonblock != 0 || ctx.Done() == nil {
+		return nil
+	}
+	return waitReady(ctx, int(f.f.Fd()), write)
 }
 
 func (f *file) Pwrite(_ context.Context, iovs [][]byte, offset common.Filesize) (int, error) {

@@ -4,16 +4,10 @@ package capstdsync
 
 import (
 	"context"
-	"time"
 
 	"github.com/capwasi/capwasi/common"
 	"golang.org/x/sys/unix"
 )
-
-// cancelCheckInterval is how long an inherited stream waits for readiness
-// before it looks at its context again: the bound on how late a cancelled
-// context ends a blocked read.
-const cancelCheckInterval = 50 * time.Millisecond
 
 // hostStream is one of the host process's own standard streams (descriptor
 // 0, 1 or 2), inherited by a guest. It never changes the descriptor's flags
@@ -132,7 +126,7 @@ func (f *hostStream) transfer(ctx context.Context, op func(int, [][]byte) (int, 
 			if f.flags&common.FdflagsNonblock != 0 {
 				return 0, common.EAGAIN
 			}
-			if err := f.waitBlocking(ctx, write); err != nil {
+			if err := waitReady(ctx, f.fd, write); err != nil {
 				return 0, err
 			}
 			continue
@@ -155,27 +149,7 @@ func (f *hostStream) wait(ctx context.Context, write bool) error {
 		}
 		return nil
 	}
-	return f.waitBlocking(ctx, write)
-}
-
-// waitBlocking waits in poll(2) until the stream is ready or ctx is done.
-func (f *hostStream) waitBlocking(ctx context.Context, write bool) error {
-	timeout := time.Duration(-1)
-	if ctx.Done() != nil {
-		timeout = cancelCheckInterval
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		ready, err := pollOne(f.fd, write, timeout)
-		if err != nil {
-			return wasiErr(err)
-		}
-		if ready {
-			return nil
-		}
-	}
+	return waitReady(ctx, f.fd, write)
 }
 
 func (f *hostStream) Close() error {
