@@ -32,8 +32,8 @@ import (
 // thread's timer slack lowered for the call (the default 50 µs slack, and
 // Go's timers, which wake a millisecond late here, would make a guest's
 // short sleeps many times too long); poll(2) with millisecond timeouts on
-// macOS and FreeBSD. A poll whose clocks have all passed, or that has
-// always-ready files, makes no system call.
+// macOS and FreeBSD. A poll that has something ready at once and no
+// descriptor to look at makes no system call.
 //
 // A cancelled context ends a blocked Poll within milliseconds, through a
 // wake-up descriptor (an eventfd on Linux, a pipe elsewhere), and Poll then
@@ -259,8 +259,9 @@ func (s *Sched) Yield(context.Context) error {
 	return nil
 }
 
-// Close releases the scheduler's wake-up descriptor. A Poll after Close
-// fails with EBADF; Close itself is idempotent.
+// Close releases the scheduler's wake-up descriptor, after waiting for a
+// Poll in progress to return. A Poll after Close fails with EBADF; Close
+// itself is idempotent.
 func (s *Sched) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
