@@ -61,6 +61,7 @@ func Instantiate(ctx context.Context, r wazero.Runtime, opts ...Option) (*Host, 
 		return nil, errors.New("wazeroadapter: nil wazero.Runtime")
 	}
 	h := &Host{r: r, opts: o, maxSubs: uint32(min(2*uint64(o.maxOpenFiles)+64, math.MaxUint32))}
+	h.last.Store(noBinding)
 	if o.trace != nil {
 		h.tracer = &tracer{w: o.trace}
 	}
@@ -216,11 +217,15 @@ func discard(wasiCtx common.WasiCtx) {
 // is empty and otherwise on one miss in 32, so that guests running side by
 // side do not fight over it.
 func (h *Host) lookup(ctx context.Context, mod api.Module) *instance {
-	if last := h.last.Load(); last != nil && last.mod == mod {
+	if last := h.last.Load(); last.mod == mod {
 		return last.in
 	}
 	return h.lookupSlow(ctx, mod)
 }
+
+// noBinding is what the Host's cache holds when it holds nothing: a binding
+// no module matches.
+var noBinding = &binding{}
 
 // lookupSlow is lookup past the cache.
 func (h *Host) lookupSlow(ctx context.Context, mod api.Module) *instance {
@@ -238,7 +243,7 @@ func (h *Host) lookupSlow(ctx context.Context, mod api.Module) *instance {
 		return nil
 	}
 	in := v.(*instance)
-	if h.last.Load() == nil || in.misses.Add(1)%32 == 0 {
+	if h.last.Load() == noBinding || in.misses.Add(1)%32 == 0 {
 		h.last.Store(in.binding.Load())
 	}
 	return in
@@ -276,14 +281,14 @@ func (h *Host) hostFunc(f *function) api.GoModuleFunc {
 // letting such a guest go on would hide the mistake.
 func (h *Host) enter(ctx context.Context, mod api.Module) *instance {
 	in := h.lookup(ctx, mod)
-	if in == nil {
-		panic(errNotBound{mod})
-	}
-	in.mu.Lock()
-	if in.closed {
-		h.bound.Delete(mod)
-		in.mu.Unlock()
-		panic(errNotBound{mod})
+	if in == nil || !in.lock() {
+		h.refuse(mod)
 	}
 	return in
+}
+
+// refuse traps the call of a module the Host does not serve (any more).
+func (h *Host) refuse(mod api.Module) {
+	h.bound.Delete(mod)
+	panic(errNotBound{mod})
 }

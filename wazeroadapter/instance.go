@@ -190,20 +190,35 @@ func (in *instance) CloseNotify(context.Context, uint32) {
 // the call holding it release it when it leaves.
 func (in *instance) requestClose() {
 	in.closeRequested.Store(true)
-	if in.mu.TryLock() {
-		in.release()
-		in.mu.Unlock()
-	}
+	in.releaseIfIdle()
 }
 
 // leave ends a call: it unlocks the instance, and releases it if a release
 // was requested meanwhile.
 func (in *instance) leave() {
 	in.mu.Unlock()
-	if in.closeRequested.Load() && in.mu.TryLock() {
+	if in.closeRequested.Load() {
+		in.releaseIfIdle()
+	}
+}
+
+// releaseIfIdle releases the instance unless a call holds it, which then
+// does when it leaves.
+func (in *instance) releaseIfIdle() {
+	if in.mu.TryLock() {
 		in.release()
 		in.mu.Unlock()
 	}
+}
+
+// lock locks the instance for a call, unless it was released: false.
+func (in *instance) lock() bool {
+	in.mu.Lock()
+	if in.closed {
+		in.mu.Unlock()
+		return false
+	}
+	return true
 }
 
 // release closes every descriptor still open, in ascending order, then the
@@ -216,7 +231,7 @@ func (in *instance) release() {
 	in.closed = true
 	if b := in.binding.Load(); b != nil {
 		in.host.bound.Delete(b.mod)
-		in.host.last.CompareAndSwap(b, nil)
+		in.host.last.CompareAndSwap(b, noBinding)
 	}
 	for fd, e := range in.fds.All() {
 		f := e.file
