@@ -272,8 +272,22 @@ func (h *Host) hostFunc(f *function) api.GoModuleFunc {
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		in := h.enter(ctx, mod)
 		defer in.leave()
-		stack[0] = uint64(call(ctx, in, mod, stack))
+		stack[0] = uint64(guestErrno(call(ctx, in, mod, stack)))
 	}
+}
+
+// guestErrno returns the errno a guest may see for e: an implementation
+// answering ENOSYS gets ENOTSUP instead (preview1 functions all exist; the
+// operation is what is unsupported), and a value outside the
+// specification's 77 codes becomes EIO.
+func guestErrno(e common.Errno) common.Errno {
+	switch {
+	case e == common.ENOSYS:
+		return common.ENOTSUP
+	case !e.Valid():
+		return common.EIO
+	}
+	return e
 }
 
 // enter finds the calling instance and locks it for the call. A module the

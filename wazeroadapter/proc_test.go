@@ -1,6 +1,8 @@
 package wazeroadapter
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -97,3 +99,36 @@ func TestProcRaise(t *testing.T) {
 	assert.Equal(t, common.EINVAL, g.call("proc_raise", uint64(common.SignalSys)+1))
 	assert.Equal(t, common.EINVAL, g.call("proc_raise", 0x100))
 }
+
+// yieldSched answers Yield with err.
+type yieldSched struct {
+	fakeSched
+	err error
+}
+
+func (s *yieldSched) Yield(context.Context) error { return s.err }
+
+func TestGuestErrno(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want common.Errno
+	}{
+		{nil, common.ESUCCESS},
+		{common.EINTR, common.EINTR},
+		{common.ENOSYS, common.ENOTSUP},
+		{common.Errno(200), common.EIO},
+		{errors.New("other"), common.EIO},
+	} {
+		c, _, _ := newFakeCtx()
+		g := defaultEnv(t).start(t, &yieldCtx{c, &yieldSched{err: tc.err}})
+		assert.Equal(t, tc.want, g.call("sched_yield"), "%v", tc.err)
+	}
+}
+
+// yieldCtx is a fakeCtx with another scheduler.
+type yieldCtx struct {
+	*fakeCtx
+	sched common.Sched
+}
+
+func (c *yieldCtx) Sched() common.Sched { return c.sched }

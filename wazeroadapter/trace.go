@@ -34,7 +34,7 @@ func (h *Host) tracedFunc(f *function) api.GoModuleFunc {
 		copy(params[:], stack[:len(f.params)])
 		line := appendCall(in.line[:0], in.id, f, params[:], in.memory(mod))
 		start := time.Now()
-		errno := call(ctx, in, mod, stack)
+		errno := guestErrno(call(ctx, in, mod, stack))
 		elapsed := time.Since(start)
 		stack[0] = uint64(errno)
 		line = appendResult(line, f, params[:], in.memory(mod), errno, elapsed)
