@@ -6,8 +6,9 @@ import (
 )
 
 // File is an open file (or directory, or device) obtained from
-// [Dir.OpenFile]. Its methods are thin wrappers over one system call each,
-// restarted on EINTR.
+// [Dir.OpenFile]. Its methods are thin wrappers over the system call they
+// name (one call each, but for Write's loop over short writes and the
+// read-modify-write of SetFlags), restarted on EINTR where it can occur.
 //
 // A File is safe for concurrent use; as with os.File, concurrent calls that
 // move the offset (Read, Write, Readv, Writev, Seek) race with each other

@@ -43,15 +43,20 @@ func useOpenat2() bool {
 		return false
 	}
 	fd, errno := sysOpenat2(unix.AT_FDCWD, ".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0, resolveFlags)
-	if errno == 0 {
+	switch errno {
+	case 0:
 		closeFd(fd)
-		openat2State.Store(openat2Usable)
-		return true
+	case unix.ENOSYS, unix.EPERM, unix.EINVAL, unix.E2BIG:
+		// ENOSYS: a kernel before 5.6 or a seccomp filter; EPERM: older
+		// container seccomp profiles; EINVAL, E2BIG: a kernel without these
+		// resolve flags.
+		openat2State.Store(openat2Missing)
+		return false
 	}
-	// ENOSYS: kernel before 5.6 or a seccomp filter; EPERM: older container
-	// seccomp profiles; EINVAL/E2BIG: a kernel without these resolve flags.
-	openat2State.Store(openat2Missing)
-	return false
+	// Any other answer (a working directory that is gone, say) comes from
+	// an openat2 that exists.
+	openat2State.Store(openat2Usable)
+	return true
 }
 
 // openat2Verdict is what openBeneath does with one openat2 result.
