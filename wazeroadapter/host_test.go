@@ -398,3 +398,53 @@ func TestErrNotBoundMessage(t *testing.T) {
 
 // otherKey is a context key of the tests.
 type otherKey struct{}
+
+// waitFile's Read blocks until its context is done.
+type waitFile struct {
+	streamFile
+	entered chan struct{}
+}
+
+func (f *waitFile) Read(ctx context.Context, _ [][]byte) (int, error) {
+	close(f.entered)
+	<-ctx.Done()
+	return 0, ctx.Err()
+}
+
+// TestCloseOnContextDone: with wazero's close-on-context-done, cancelling
+// a call blocked in the implementation ends it, and the instance is
+// released.
+func TestCloseOnContextDone(t *testing.T) {
+	ctx := context.Background()
+	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCloseOnContextDone(true))
+	defer r.Close(ctx)
+	env := buildEnv(t, r)
+	c, _, root := newFakeCtx()
+	wf := &waitFile{entered: make(chan struct{})}
+	c.stdin = wf
+	g := env.start(t, c)
+	buf := g.out(8)
+	iovs, n := g.iovecs([2]uint64{buf, 8})
+	out := g.out(4)
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	stack := []uint64{0, iovs, n, out}
+	go func() {
+		done <- g.mod.ExportedFunction("call_fd_read").CallWithStack(cctx, stack)
+	}()
+	<-wf.entered
+	cancel()
+	// wazero either closes the module (the call fails with its exit code)
+	// or, when the call returns first, lets the guest see ECANCELED.
+	if err := <-done; err != nil {
+		var exit *sys.ExitError
+		require.ErrorAs(t, err, &exit)
+		assert.Equal(t, sys.ExitCodeContextCanceled, exit.ExitCode())
+	} else {
+		assert.Equal(t, common.ECANCELED, common.Errno(stack[0]))
+		require.NoError(t, g.mod.Close(ctx))
+	}
+	assert.Equal(t, 1, c.closeCalls())
+	assert.Equal(t, 1, root.closes())
+	assert.Equal(t, 1, wf.closes())
+}

@@ -61,9 +61,13 @@ func main() {
 		_, err = os.Stat("/dir")
 		fmt.Println(os.IsNotExist(err))
 	case "sleep":
+		d := 20 * time.Millisecond
+		if len(os.Args) > 2 {
+			d, _ = time.ParseDuration(os.Args[2])
+		}
 		start := time.Now()
-		time.Sleep(20 * time.Millisecond)
-		fmt.Println(time.Since(start) >= 20*time.Millisecond)
+		time.Sleep(d)
+		fmt.Println(time.Since(start) >= d)
 	case "random":
 		b := make([]byte, 16)
 		_, err := rand.Read(b)
