@@ -81,6 +81,9 @@ func (d *Dir) label() string {
 // ENAMETOOLONG, ENOTDIR, ELOOP, EEXIST, EISDIR, EACCES and the other errors
 // of open(2).
 func (d *Dir) OpenFile(path string, flag OpenFlag, perm fs.FileMode) (*File, error) {
+	if flag&^allOpenFlags != 0 {
+		return nil, pathErr("open", path, syscall.EINVAL)
+	}
 	if !d.acquire() {
 		return nil, closedErr("open", path)
 	}

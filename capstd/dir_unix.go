@@ -35,11 +35,7 @@ func (d *Dir) openFile(path string, flag OpenFlag, perm fs.FileMode) (int, error
 	if err := checkPath(path); err != nil {
 		return -1, err
 	}
-	o, err := sysOpenFlags(flag)
-	if err != nil {
-		return -1, err
-	}
-	return openBeneath(d.h.fd, path, o, sysMode(perm), d.walk)
+	return openBeneath(d.h.fd, path, sysOpenFlags(flag), sysMode(perm), d.walk)
 }
 
 func (d *Dir) openDir(path string, follow bool) (int, error) {

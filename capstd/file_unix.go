@@ -152,11 +152,9 @@ func reopenDir(fd int) (int, error) {
 	return sysOpenat(fd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 }
 
-// sysOpenFlags translates flags for open(2), with O_CLOEXEC.
-func sysOpenFlags(flags OpenFlag) (int, error) {
-	if flags&^allOpenFlags != 0 {
-		return 0, unix.EINVAL
-	}
+// sysOpenFlags translates flags (checked by OpenFile) for open(2), with
+// O_CLOEXEC.
+func sysOpenFlags(flags OpenFlag) int {
 	var o int
 	switch flags & OReadWrite {
 	case OWrite:
@@ -185,5 +183,5 @@ func sysOpenFlags(flags OpenFlag) (int, error) {
 			o |= m.o
 		}
 	}
-	return o | unix.O_CLOEXEC, nil
+	return o | unix.O_CLOEXEC
 }

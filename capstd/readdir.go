@@ -22,12 +22,9 @@ import (
 // concurrent use.
 type DirReader struct {
 	h    handle
-	name string   // the Dir's path, for errors
-	buf  []byte   // records from the system, allocated on first use
-	off  int      // next unread record in buf
-	end  int      // end of the records in buf
-	pos  uint64   // cookie of the next entry
-	ent  DirEntry // the entry Next returned last
+	name string // the Dir's path, for errors
+	pos  uint64 // cookie of the next entry
+	dirBuf
 }
 
 // DirEntry is one entry of a directory listing.
@@ -43,9 +40,6 @@ type DirEntry struct {
 	// Next is the cookie that resumes the listing after this entry.
 	Next uint64
 }
-
-// direntBufSize is the size of a DirReader's buffer.
-const direntBufSize = 8192
 
 // newDirReader returns a DirReader owning fd.
 func newDirReader(fd int, name string) *DirReader {
@@ -112,21 +106,4 @@ func (r *DirReader) Close() error {
 		return closedErr("close", "")
 	}
 	return pathErr("close", r.name, r.h.close())
-}
-
-// fill reads the next records into r.buf with read; it returns io.EOF at
-// the end of the directory.
-func (r *DirReader) fill(read func(fd int, buf []byte) (int, error)) error {
-	if r.buf == nil {
-		r.buf = make([]byte, direntBufSize)
-	}
-	n, err := read(r.h.fd, r.buf)
-	if err != nil {
-		return err
-	}
-	if n <= 0 {
-		return io.EOF
-	}
-	r.off, r.end = 0, n
-	return nil
 }

@@ -32,7 +32,7 @@ func readDirent(fd int, buf []byte) (int, error) {
 func (r *DirReader) next() (*DirEntry, error) {
 	for {
 		if r.off >= r.end {
-			if err := r.fill(readDirent); err != nil {
+			if err := r.fill(r.h.fd, readDirent); err != nil {
 				return nil, err
 			}
 		}

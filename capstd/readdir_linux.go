@@ -31,7 +31,7 @@ func getdents(fd int, buf []byte) (int, error) {
 func (r *DirReader) next() (*DirEntry, error) {
 	for {
 		if r.off >= r.end {
-			if err := r.fill(getdents); err != nil {
+			if err := r.fill(r.h.fd, getdents); err != nil {
 				return nil, err
 			}
 		}

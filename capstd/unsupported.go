@@ -47,9 +47,15 @@ func (d *Dir) setTimes(path string, atime, mtime Timespec, follow bool) error {
 	return errUnsupported
 }
 
-func (r *DirReader) next() (*DirEntry, error) { return nil, errUnsupported }
+// dirBuf holds no listing state: no listing can exist here.
+type dirBuf struct{}
 
-func (r *DirReader) seek(cookie uint64) error { return errUnsupported }
+// refuse is the answer of every listing operation.
+func (dirBuf) refuse() error { return errUnsupported }
+
+func (r *DirReader) next() (*DirEntry, error) { return nil, r.refuse() }
+
+func (r *DirReader) seek(cookie uint64) error { return r.refuse() }
 
 func reopenDir(fd int) (int, error) { return -1, errUnsupported }
 
