@@ -103,13 +103,10 @@ func openAccess(reqBase common.Rights) (read, write bool) {
 	return reqBase&readRights != 0, reqBase&writeRights != 0
 }
 
-// openNeeds returns the rights path_open needs on the directory descriptor
-// for the given flags: base rights (PATH_OPEN, PATH_CREATE_FILE for CREAT,
-// PATH_FILESTAT_SET_SIZE for TRUNC) and inheriting rights, which the
-// synchronous-I/O flags call for (FD_DATASYNC or FD_SYNC for DSYNC, FD_SYNC
-// or FD_READ for RSYNC, FD_SYNC for SYNC), as the specification's right
-// descriptions say. The inheriting requirement is checked with
-// syncRightsOK, because some of its alternatives are either-or.
+// openNeeds returns the base rights path_open needs on the directory
+// descriptor for oflags: PATH_OPEN, and PATH_CREATE_FILE for CREAT and
+// PATH_FILESTAT_SET_SIZE for TRUNC. The synchronous-I/O fdflags are checked
+// against the directory's inheriting rights by syncRightsOK.
 func openNeeds(oflags common.Oflags) common.Rights {
 	need := common.RightsPathOpen
 	if oflags&common.OflagsCreat != 0 {
@@ -122,7 +119,9 @@ func openNeeds(oflags common.Oflags) common.Rights {
 }
 
 // syncRightsOK reports whether a directory whose inheriting rights are inh
-// may open a file with the synchronous-I/O flags in fdflags.
+// may open a file with the synchronous-I/O flags in fdflags, as the
+// specification describes the rights: SYNC needs FD_SYNC; DSYNC FD_DATASYNC
+// or FD_SYNC; RSYNC FD_SYNC or FD_READ.
 func syncRightsOK(fdflags common.Fdflags, inh common.Rights) bool {
 	if fdflags&common.FdflagsSync != 0 && !inh.Has(common.RightsFdSync) {
 		return false
