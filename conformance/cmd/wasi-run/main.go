@@ -1,0 +1,253 @@
+// Command wasi-run runs a WebAssembly module that imports
+// wasi_snapshot_preview1 on wazero, with capwasi's sandboxed host
+// (wazeroadapter over capstd-sync). The guest sees only the directories and
+// sockets it is given.
+//
+// Usage:
+//
+//	wasi-run [flags] MODULE.wasm [ARGS...]
+//	wasi-run testsuite [flags] DIR...
+//
+// Flags:
+//
+//	--dir HOST[::GUEST]     pre-open the host directory HOST as GUEST (default: HOST itself),
+//	                        read-write; repeatable
+//	--ro-dir HOST[::GUEST]  the same, read-only
+//	--env NAME[=VALUE]      set an environment variable; without "=VALUE" its value is
+//	                        taken from the host; repeatable
+//	--inherit-env           pass the whole host environment
+//	--tcplisten ADDR        pre-open a TCP listener on ADDR (e.g. 127.0.0.1:8080); repeatable
+//	--trace                 log every WASI call to stderr
+//	--cache DIR             compilation cache directory (default: capwasi/wazero in the
+//	                        user cache directory); --cache="" disables it
+//
+// The exit status is the guest's exit code. wasi-run's own failures (a bad
+// flag, a missing module or directory, invalid wasm, a trap) print one line
+// to stderr and exit with status 2 for usage errors and 1 otherwise.
+//
+// To run Go's tests for GOOS=wasip1 with it, build it and pass it to go test
+// as the exec wrapper, giving the guest the whole file system and its
+// working directory, as Go's own go_wasip1_wasm_exec does:
+//
+//	go build -o /tmp/wasi-run github.com/capwasi/capwasi/conformance/cmd/wasi-run
+//	GOOS=wasip1 GOARCH=wasm go test -exec "/tmp/wasi-run --dir /::/ --env PWD --env PATH" strings
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
+	"github.com/capwasi/capwasi/common"
+	"github.com/capwasi/capwasi/wazeroadapter"
+	"github.com/tetratelabs/wazero"
+)
+
+// usageError is a problem with the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code, err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wasi-run:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+	os.Exit(int(code))
+}
+
+// listFlag collects the values of a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// config is a parsed command line.
+type config struct {
+	dirs, roDirs, env, listen listFlag
+	inheritEnv, trace        bool
+	cache                    string
+	module                   string
+	args                     []string
+}
+
+func parse(args []string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("wasi-run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Var(&c.dirs, "dir", "pre-open `HOST[::GUEST]` read-write (repeatable)")
+	fs.Var(&c.roDirs, "ro-dir", "pre-open `HOST[::GUEST]` read-only (repeatable)")
+	fs.Var(&c.env, "env", "set `NAME[=VALUE]`; without a value, take it from the host (repeatable)")
+	fs.BoolVar(&c.inheritEnv, "inherit-env", false, "pass the whole host environment")
+	fs.Var(&c.listen, "tcplisten", "pre-open a TCP listener on `ADDR` (repeatable)")
+	fs.BoolVar(&c.trace, "trace", false, "log every WASI call to stderr")
+	fs.StringVar(&c.cache, "cache", defaultCacheDir(), "compilation cache `DIR` (empty: none)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: wasi-run [flags] MODULE.wasm [ARGS...]\n       wasi-run testsuite [flags] DIR...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return nil, usageError{"no module given"}
+	}
+	c.module, c.args = fs.Arg(0), fs.Args()[1:]
+	return c, nil
+}
+
+// defaultCacheDir returns capwasi/wazero in the user cache directory, or ""
+// when there is none.
+func defaultCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "capwasi", "wazero")
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
+	if len(args) > 0 && args[0] == "testsuite" {
+		return runTestsuite(ctx, args[1:], stdout, stderr)
+	}
+	c, err := parse(args, stderr)
+	if err != nil {
+		return 0, err
+	}
+	wasm, err := os.ReadFile(c.module)
+	if err != nil {
+		return 0, err
+	}
+	wasiCtx, err := c.build(stdin, stdout, stderr)
+	if err != nil {
+		return 0, err
+	}
+	rt, err := newRuntime(ctx, c.cache)
+	if err != nil {
+		wasiCtx.Close()
+		return 0, err
+	}
+	defer rt.Close(ctx)
+	var opts []wazeroadapter.Option
+	if c.trace {
+		opts = append(opts, wazeroadapter.WithTrace(stderr))
+	}
+	code, err := wazeroadapter.Run(ctx, rt, wasm, wasiCtx, opts...)
+	if err != nil {
+		return code, fmt.Errorf("%s: %w", c.module, err)
+	}
+	return code, nil
+}
+
+// newRuntime returns a wazero runtime that stops guests when ctx is done and
+// caches compiled code in cacheDir (unless it is empty).
+func newRuntime(ctx context.Context, cacheDir string) (wazero.Runtime, error) {
+	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+	if cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("compilation cache: %w", err)
+		}
+		rc = rc.WithCompilationCache(cache)
+	}
+	return wazero.NewRuntimeWithConfig(ctx, rc), nil
+}
+
+// build turns the command line into a WasiCtx. On error, nothing stays open.
+func (c *config) build(stdin io.Reader, stdout, stderr io.Writer) (common.WasiCtx, error) {
+	b := capstdsync.NewWasiCtxBuilder().Args(append([]string{c.module}, c.args...)...)
+	if c.inheritEnv {
+		b.InheritEnv()
+	}
+	for _, e := range c.env {
+		name, value, ok := strings.Cut(e, "=")
+		if !ok {
+			value = os.Getenv(name)
+		}
+		b.Env(name, value)
+	}
+	// The process's own streams are inherited, so that the guest gets the
+	// real descriptors (a terminal stays a terminal); others are wrapped.
+	if stdin == io.Reader(os.Stdin) {
+		b.InheritStdin()
+	} else {
+		b.Stdin(capstdsync.NewReaderFile(stdin))
+	}
+	if stdout == io.Writer(os.Stdout) {
+		b.InheritStdout()
+	} else {
+		b.Stdout(capstdsync.NewWriterFile(stdout))
+	}
+	if stderr == io.Writer(os.Stderr) {
+		b.InheritStderr()
+	} else {
+		b.Stderr(capstdsync.NewWriterFile(stderr))
+	}
+
+	var opened []io.Closer
+	cleanup := func() {
+		for _, o := range opened {
+			o.Close()
+		}
+	}
+	preopen := func(spec string, perms capstdsync.Perms) error {
+		host, guest, ok := strings.Cut(spec, "::")
+		if !ok {
+			guest = host
+		}
+		if host == "" || guest == "" {
+			return usageError{fmt.Sprintf("--dir %q: want HOST[::GUEST]", spec)}
+		}
+		d, err := capstdsync.OpenAmbientDir(host)
+		if err != nil {
+			return err
+		}
+		opened = append(opened, d)
+		b.PreopenDir(d, guest, perms)
+		return nil
+	}
+	for _, d := range c.dirs {
+		if err := preopen(d, capstdsync.ReadWrite); err != nil {
+			cleanup()
+			return nil, err
+		}
+	}
+	for _, d := range c.roDirs {
+		if err := preopen(d, capstdsync.ReadOnly); err != nil {
+			cleanup()
+			return nil, err
+		}
+	}
+	for _, addr := range c.listen {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			cleanup()
+			return nil, err
+		}
+		opened = append(opened, l)
+		b.PreopenSocket(l)
+	}
+	wasiCtx, err := b.Build()
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	return wasiCtx, nil
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capwasi/capwasi/conformance/guests"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCLI runs wasi-run in-process with the given stdin and returns the exit
+// code, stdout, stderr and error.
+func runCLI(t *testing.T, stdin string, args ...string) (uint32, string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args = append([]string{"--cache", filepath.Join(os.TempDir(), "capwasi-test-wazero-cache")}, args...)
+	code, err := run(ctx, args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String(), err
+}
+
+func build(t *testing.T, name string) string {
+	t.Helper()
+	p, err := guests.Build(name)
+	require.NoError(t, err)
+	return p
+}
+
+func TestTourRunsWithExitCodeArgsEnvAndStdin(t *testing.T) {
+	tour := build(t, "tour")
+	dir := t.TempDir()
+	outside := filepath.Join(filepath.Dir(dir), "outside-"+filepath.Base(dir))
+	t.Cleanup(func() { os.RemoveAll(outside) })
+
+	code, stdout, stderr, err := runCLI(t, "from stdin",
+		"--dir", dir+"::/sandbox", "--env", "TOUR=on", tour, "/sandbox", "x", "exit=7")
+	require.NoError(t, err, stderr)
+	assert.Equal(t, uint32(7), code, "the guest's exit code is the status")
+	assert.Contains(t, stdout, `args: ["x" "exit=7"]`)
+	assert.Contains(t, stdout, `env TOUR="on"`)
+	assert.Contains(t, stdout, `stdin: "from stdin"`)
+	assert.Contains(t, stdout, "listing: a/ hard.txt link@")
+	assert.Contains(t, stdout, "mtime: 1700000000123456789", "nanoseconds survive")
+	assert.Contains(t, stdout, "cleaned: true")
+	assert.NotContains(t, stdout, "FAIL")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "the tour cleaned up after itself in the real directory")
+}
+
+func TestEnvWithoutValueComesFromHost(t *testing.T) {
+	t.Setenv("CAPWASI_TEST_ENV", "from-host")
+	_, stdout, stderr, err := runCLI(t, "", "--dir", t.TempDir()+"::/", "--env", "TOUR", build(t, "tour"), "/")
+	require.NoError(t, err, stderr)
+	assert.Contains(t, stdout, `env TOUR=""`, "an unset host variable passes as empty")
+	_, stdout, _, err = runCLI(t, "", "--dir", t.TempDir()+"::/", "--inherit-env", build(t, "tour"), "/")
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "done")
+}
+
+func TestReadOnlyDirRefusesWrites(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, _, err := runCLI(t, "", "--ro-dir", dir+"::/", build(t, "tour"), "/")
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1), code)
+	assert.Contains(t, stdout, "mkdir: FAIL")
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries)
+}
+
+func TestHelloListsOnlyItsPreopen(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "visible.txt"), nil, 0o644))
+	code, stdout, _, err := runCLI(t, "", "--ro-dir", dir+"::/", build(t, "hello"))
+	require.NoError(t, err)
+	assert.Zero(t, code)
+	assert.Contains(t, stdout, "/ holds 1 entries:\n  file    visible.txt\n")
+}
+
+func TestHostErrors(t *testing.T) {
+	hello := build(t, "hello")
+	junk := filepath.Join(t.TempDir(), "junk.wasm")
+	require.NoError(t, os.WriteFile(junk, []byte("not wasm"), 0o644))
+	cases := []struct {
+		name  string
+		args  []string
+		usage bool
+		msg   string
+	}{
+		{"missing module", []string{"/no/such/module.wasm"}, false, "no such file"},
+		{"invalid wasm", []string{junk}, false, "junk.wasm"},
+		{"missing host dir", []string{"--dir", "/no/such/dir", hello}, false, "/no/such/dir"},
+		{"bad flag", []string{"--no-such-flag", hello}, true, "no-such-flag"},
+		{"no module", nil, true, "no module"},
+		{"empty guest path", []string{"--dir", t.TempDir() + "::", hello}, true, "HOST[::GUEST]"},
+		{"bad listen address", []string{"--tcplisten", "256.0.0.1:0", hello}, false, "256.0.0.1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, _, err := runCLI(t, "", c.args...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.msg)
+			var ue usageError
+			assert.Equal(t, c.usage, errorsAs(err, &ue))
+		})
+	}
+}
+
+func errorsAs(err error, ue *usageError) bool {
+	u, ok := err.(usageError)
+	if ok {
+		*ue = u
+	}
+	return ok
+}
+
+func TestTraceLogsCalls(t *testing.T) {
+	_, _, stderr, err := runCLI(t, "", "--trace", "--ro-dir", t.TempDir()+"::/", build(t, "hello"))
+	require.NoError(t, err)
+	assert.Contains(t, stderr, "fd_prestat_dir_name(")
+	assert.Contains(t, stderr, "fd_write(fd=1")
+}
+
+func TestTCPListenPreopensASocket(t *testing.T) {
+	// Find a free port, then let wasi-run listen on it; the probe guest
+	// checks descriptor 4 (after the one directory) is a socket.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	var out, errb bytes.Buffer
+	script := "fd_fdstat_get 4 out:24\nfd_fdstat_set_flags 4 4\nsock_accept 4 0 out:4\nfd_prestat_get 4 out:8\n"
+	code, err := run(context.Background(), []string{"--cache", "", "--dir", t.TempDir() + "::/", "--tcplisten", addr,
+		build(t, "wasicall")}, strings.NewReader(script), &out, &errb)
+	require.NoError(t, err, errb.String())
+	assert.Zero(t, code)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 4, out.String())
+	assert.True(t, strings.HasPrefix(lines[0], "fd_fdstat_get 0 06"), "fd 4 is a SOCKET_STREAM: %s", lines[0])
+	assert.Equal(t, "fd_fdstat_set_flags 0", lines[1])
+	assert.Equal(t, "sock_accept 6 00000000", lines[2], "non-blocking accept with nobody connecting: EAGAIN")
+	assert.Equal(t, "fd_prestat_get 8 0000000000000000", lines[3], "a socket is not a pre-opened directory: EBADF")
+}
