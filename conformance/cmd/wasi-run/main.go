@@ -81,10 +81,10 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // config is a parsed command line.
 type config struct {
 	dirs, roDirs, env, listen listFlag
-	inheritEnv, trace        bool
-	cache                    string
-	module                   string
-	args                     []string
+	inheritEnv, trace         bool
+	cache                     string
+	module                    string
+	args                      []string
 }
 
 func parse(args []string, stderr io.Writer) (*config, error) {
