@@ -225,6 +225,14 @@ func TestGoGuest(t *testing.T) {
 		assert.Equal(t, uint32(1), runGo(t, c))
 		assert.Contains(t, strings.ToLower(out.String()), "no such file or directory")
 	})
+	t.Run("read-only tree", func(t *testing.T) {
+		c, out, _ := newGoCtx("cat", "/a.txt")
+		ro := newMemDir(true)
+		ro.add("a.txt", common.FiletypeRegularFile, "read only")
+		c.preopens = []common.Preopen{{GuestPath: "/", Dir: ro}}
+		assert.Equal(t, uint32(0), runGo(t, c), out.String())
+		assert.Equal(t, "read only", out.String())
+	})
 	t.Run("stdin", func(t *testing.T) {
 		c, out, _ := newGoCtx("stdin")
 		c.stdin = &streamFile{r: strings.NewReader(strings.Repeat("line\n", 1000))}

@@ -50,9 +50,9 @@ func TestPathOpen(t *testing.T) {
 		{common.RightsFdRead, true, false},
 		{common.RightsFdReaddir, true, false},
 		{common.RightsFdWrite, false, true},
-		{common.RightsFdDatasync, false, true},
-		{common.RightsFdAllocate, false, true},
-		{common.RightsFdFilestatSetSize, false, true},
+		{common.RightsFdDatasync, false, false},
+		{common.RightsFdAllocate, false, false},
+		{common.RightsFdFilestatSetSize, false, false},
 		{common.RightsFdSeek, false, false},
 	} {
 		fd, errno := g.open(3, "a.txt", 0, tc.rights, 0, 0)
@@ -60,7 +60,11 @@ func TestPathOpen(t *testing.T) {
 		assert.Equal(t, tc.read, root.lastOpen.Read, "%v", tc.rights)
 		assert.Equal(t, tc.write, root.lastOpen.Write, "%v", tc.rights)
 		st, _ := g.fdstat(fd)
-		assert.Equal(t, tc.rights&common.RightsRegularFileBase, st.RightsBase, "FD_READDIR makes no sense on a file")
+		want := tc.rights & common.RightsRegularFileBase // FD_READDIR makes no sense on a file
+		if !tc.write {
+			want &^= common.RightsWriteMask // nor write rights without write access
+		}
+		assert.Equal(t, want, st.RightsBase)
 		require.Equal(t, common.ESUCCESS, g.call("fd_close", uint64(fd)))
 	}
 
@@ -68,6 +72,17 @@ func TestPathOpen(t *testing.T) {
 	fd, _ = g.open(3, "a.txt", 0, common.RightsFdRead|common.RightsFdSeek, 0, 0)
 	st, _ = g.fdstat(fd)
 	assert.Equal(t, common.RightsFdRead|common.RightsFdSeek, st.RightsBase)
+
+	// What Go's syscall.Open asks for with O_RDONLY (every file right but
+	// FD_WRITE, FD_DATASYNC and FD_ALLOCATE: FD_FILESTAT_SET_SIZE stays)
+	// opens for reading only.
+	goReadOnly := common.RightsRegularFileBase &^ (common.RightsFdDatasync | common.RightsFdWrite | common.RightsFdAllocate)
+	fd, errno = g.open(3, "a.txt", 0, goReadOnly, common.RightsAll, 0)
+	require.Equal(t, common.ESUCCESS, errno)
+	assert.True(t, root.lastOpen.Read)
+	assert.False(t, root.lastOpen.Write)
+	st, _ = g.fdstat(fd)
+	assert.Zero(t, st.RightsBase&common.RightsWriteMask)
 
 	// Flags reach the implementation.
 	_, errno = g.open(3, "new", common.OflagsCreat|common.OflagsExcl|common.OflagsTrunc, common.RightsFdWrite, 0, common.FdflagsAppend|common.FdflagsNonblock)

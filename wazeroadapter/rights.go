@@ -18,13 +18,19 @@ import "github.com/capwasi/capwasi/common"
 // Rights only ever shrink: fd_fdstat_set_rights may drop bits, never add
 // them.
 
-// Rights the guest asks for in path_open that open the file for reading or
-// for writing. A request with none of readRights opens without read access;
-// with none of writeRights, without write access.
+// Rights the guest asks for in path_open that open the file for reading
+// (any of readRights) or for writing (writeRights).
+//
+// Only FD_WRITE opens for writing, not the whole RightsWriteMask: Go's
+// syscall package still asks for FD_FILESTAT_SET_SIZE when it opens a file
+// O_RDONLY (its own write mask names PATH_FILESTAT_SET_SIZE instead), so
+// counting it would open every read of a Go guest for writing, which fails
+// in a read-only tree and on a read-only file. wazero's WASI and wasmtime's preview1 also derive
+// write access from FD_WRITE alone. A file not opened for writing loses the
+// whole RightsWriteMask, so those rights cannot be used on it.
 const (
 	readRights  = common.RightsFdRead | common.RightsFdReaddir
-	writeRights = common.RightsFdDatasync | common.RightsFdWrite | common.RightsFdAllocate |
-		common.RightsFdFilestatSetSize
+	writeRights = common.RightsFdWrite
 )
 
 // streamRights are the rights of a descriptor whose kind is unknown (a pipe,
