@@ -1,0 +1,7 @@
+package conformance
+
+import "testing"
+
+func TestCapstdSync(t *testing.T) { Run(t, CapstdSync) }
+
+func TestMemfs(t *testing.T) { Run(t, Memfs) }

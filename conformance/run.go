@@ -1,0 +1,75 @@
+package conformance
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"testing"
+)
+
+// registry holds every case of the suite, added by the cases_*.go files.
+var registry []Case
+
+// register adds cases to the suite.
+func register(cs ...Case) { registry = append(registry, cs...) }
+
+// Cases returns every case of the suite, sorted by name.
+func Cases() []Case {
+	cs := append([]Case(nil), registry...)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Name < cs[j].Name })
+	return cs
+}
+
+var (
+	sharedMu      sync.Mutex
+	sharedEngines = map[bool]*engine{}
+)
+
+// sharedEngine returns one engine per kind for the whole process, so that a
+// guest is compiled once however many suites run. The engines live until
+// the process ends.
+func sharedEngine(wazeroWASI bool) (*engine, error) {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if e, ok := sharedEngines[wazeroWASI]; ok {
+		return e, nil
+	}
+	e, err := newEngine(context.Background(), wazeroWASI)
+	if err != nil {
+		return nil, err
+	}
+	sharedEngines[wazeroWASI] = e
+	return e, nil
+}
+
+// Run runs the whole conformance suite against impl, one subtest per case:
+// each case runs a guest (most often the wasicall probe) through
+// wazeroadapter with a context impl builds, in a fresh directory tree, and
+// checks the guest's exit code, output, every call's errno and results, and
+// the tree afterwards — including that nothing outside the pre-opened
+// directory changed. Cases needing a feature impl declares unsupported are
+// skipped with the reason.
+//
+// To run it against your own implementation:
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.Run(t, conformance.Impl{Name: "mine", NewCtx: newMyCtx})
+//	}
+func Run(t *testing.T, impl Impl) {
+	e, err := sharedEngine(false)
+	if err != nil {
+		t.Fatalf("conformance: %v", err)
+	}
+	for _, c := range Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			res := runCase(t.Context(), e, impl, c, t.TempDir())
+			if res.skipped != "" {
+				t.Skip(res.skipped)
+			}
+			for _, f := range res.failures {
+				t.Error(f)
+			}
+		})
+	}
+}
