@@ -282,7 +282,7 @@ func (s step) verify(r result) string {
 		return fmt.Sprintf("the probe answered %q for a %s call", r.text, s.fn)
 	}
 	if !slices.Contains(s.errnos, r.errno) {
-		return fmt.Sprintf("got %v, want %s", r.errno, errnoList(s.errnos))
+		return fmt.Sprintf("got %s, want %s", r.errno.String(), errnoList(s.errnos))
 	}
 	if r.errno != common.ESUCCESS && len(s.errnos) > 1 {
 		return ""
