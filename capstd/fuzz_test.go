@@ -162,8 +162,37 @@ var fuzzSeeds = []string{
 	strings.Repeat("in/../", 38) + "ch1", "insl/up/upup",
 }
 
+// tokenWords are the path elements tokenPath builds paths from: the names
+// of the fuzzing tree, dots, an empty element and a missing name.
+var tokenWords = [32]string{
+	"a", "b", "c", "e", "f", "g", "up", "upup", "sib", "abs", "in", "inf", "insl", "fsl", "out", "outf",
+	"ch1", "ch3", "lp1", "self", "dang", "dd", "dot", "deepdot", "k00", "k01", "k39", ".", "..", "", "nope", "secret",
+}
+
+// tokenPath reads data as a path in tokenWords, so that random input
+// makes paths through the tree rather than names that are not in it: each
+// byte picks a word (low 5 bits) and its separator ("//" if bit 5 is set);
+// bit 6 of the last byte adds a trailing slash.
+func tokenPath(data string) string {
+	var b strings.Builder
+	for i := 0; i < len(data); i++ {
+		if i > 0 {
+			b.WriteString("/")
+			if data[i]&0x20 != 0 {
+				b.WriteString("/")
+			}
+		}
+		b.WriteString(tokenWords[data[i]&0x1f])
+	}
+	if len(data) > 0 && data[len(data)-1]&0x40 != 0 {
+		b.WriteString("/")
+	}
+	return b.String()
+}
+
 // FuzzResolve resolves random paths with both resolvers and checks every
 // answer against the model; anything opened must be a file of the tree.
+// Each input is tried as a path and as a tokenPath.
 func FuzzResolve(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -196,40 +225,48 @@ func FuzzResolve(f *testing.F) {
 		dirs = append(dirs, d)
 	}
 
-	f.Fuzz(func(t *testing.T, path string) {
-		for _, d := range dirs {
-			mode := map[bool]string{false: "system resolver", true: "walk"}[d.walk]
-			check := func(op string, got *Stat, err error, want *mnode, wantErr error) {
-				t.Helper()
-				where := fmt.Sprintf("%s %q (%s)", op, path, mode)
-				if wantErr != nil {
-					require.ErrorIs(t, err, wantErr, where)
-					return
-				}
-				require.NoError(t, err, where)
-				n := tree[[2]uint64{got.Dev, got.Ino}]
-				require.NotNil(t, n, "%s reached something outside the tree", where)
-				require.Equal(t, want.host, n.host, where)
-			}
-			for _, follow := range []bool{false, true} {
-				want, wantErr := m.resolve(path, follow)
-				st, err := d.Stat(path, follow)
-				check(fmt.Sprintf("stat(follow=%v)", follow), &st, err, want, wantErr)
-
-				flags := ORead
-				if !follow {
-					flags |= ONoFollow
-					if wantErr == nil && want.typ == TypeSymlink {
-						wantErr = syscall.ELOOP
-					}
-				}
-				file, err := d.OpenFile(path, flags, 0)
-				if err == nil {
-					st, err = file.Stat()
-					file.Close()
-				}
-				check(fmt.Sprintf("open(follow=%v)", follow), &st, err, want, wantErr)
-			}
+	f.Fuzz(func(t *testing.T, data string) {
+		for _, path := range []string{data, tokenPath(data)} {
+			resolveBoth(t, m, tree, dirs, path)
 		}
 	})
+}
+
+// resolveBoth checks stat and open of path, following and not, with each
+// Dir against the model.
+func resolveBoth(t *testing.T, m *model, tree map[[2]uint64]*mnode, dirs []*Dir, path string) {
+	for _, d := range dirs {
+		mode := map[bool]string{false: "system resolver", true: "walk"}[d.walk]
+		check := func(op string, got *Stat, err error, want *mnode, wantErr error) {
+			t.Helper()
+			where := fmt.Sprintf("%s %q (%s)", op, path, mode)
+			if wantErr != nil {
+				require.ErrorIs(t, err, wantErr, where)
+				return
+			}
+			require.NoError(t, err, where)
+			n := tree[[2]uint64{got.Dev, got.Ino}]
+			require.NotNil(t, n, "%s reached something outside the tree", where)
+			require.Equal(t, want.host, n.host, where)
+		}
+		for _, follow := range []bool{false, true} {
+			want, wantErr := m.resolve(path, follow)
+			st, err := d.Stat(path, follow)
+			check(fmt.Sprintf("stat(follow=%v)", follow), &st, err, want, wantErr)
+
+			flags := ORead
+			if !follow {
+				flags |= ONoFollow
+				if wantErr == nil && want.typ == TypeSymlink {
+					wantErr = syscall.ELOOP
+				}
+			}
+			file, err := d.OpenFile(path, flags, 0)
+			if err == nil {
+				st, err = file.Stat()
+				file.Close()
+			}
+			check(fmt.Sprintf("open(follow=%v)", follow), &st, err, want, wantErr)
+		}
+	}
 }
