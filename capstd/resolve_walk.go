@@ -174,7 +174,10 @@ func (w *walker) toFinal(rest string) (elem string, trailing bool, err error) {
 }
 
 // walkOpen opens path, relative to the directory root, without leaving it,
-// as openBeneath does (see there); it is the fallback resolver.
+// as openBeneath does (see there); it is the fallback resolver. flags never
+// hold O_PATH without O_DIRECTORY (the callers see to it): an
+// O_PATH|O_NOFOLLOW open of a symbolic link succeeds on the link itself,
+// which would hide a final link that is to be followed.
 func walkOpen(root int, path string, flags int, mode uint32) (int, error) {
 	w := walker{root: root}
 	defer w.closeAll()
