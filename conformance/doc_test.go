@@ -1,0 +1,59 @@
+package conformance
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// docPath is docs/conformance.md, relative to this package.
+var docPath = filepath.Join("..", "docs", "conformance.md")
+
+// updateDocs rewrites the generated sections instead of checking them.
+var updateDocs = os.Getenv("CAPWASI_UPDATE_DOCS") != ""
+
+// replaceSection replaces the text between <!-- name:begin --> and
+// <!-- name:end --> markers, appending the section if it is missing.
+func replaceSection(doc, name, body string) string {
+	begin, end := "<!-- "+name+":begin -->\n", "<!-- "+name+":end -->"
+	i := strings.Index(doc, begin)
+	j := strings.Index(doc, end)
+	if i < 0 || j < i {
+		return doc + "\n" + begin + body + end + "\n"
+	}
+	return doc[:i+len(begin)] + body + doc[j:]
+}
+
+// checkSection compares a generated section with the doc, or rewrites it
+// when CAPWASI_UPDATE_DOCS is set.
+func checkSection(t *testing.T, name, body string) {
+	t.Helper()
+	b, err := os.ReadFile(docPath)
+	require.NoError(t, err)
+	doc := string(b)
+	updated := replaceSection(doc, name, body)
+	if updateDocs {
+		require.NoError(t, os.WriteFile(docPath, []byte(updated), 0o644))
+		return
+	}
+	if updated != doc {
+		t.Errorf("docs/conformance.md section %q is stale: run\n\tCAPWASI_UPDATE_DOCS=1 go test -run TestConformanceDoc github.com/capwasi/capwasi/conformance\nand commit the result", name)
+	}
+}
+
+// TestConformanceDoc keeps docs/conformance.md's generated tables true to
+// the suite: the function coverage table and the differential table
+// against wazero's built-in WASI.
+func TestConformanceDoc(t *testing.T) {
+	cov, err := FunctionCoverage()
+	require.NoError(t, err)
+	checkSection(t, "coverage", coverageTable(cov))
+
+	diffs, err := Differential(context.Background(), CapstdSync)
+	require.NoError(t, err)
+	checkSection(t, "differential", differentialTable(diffs))
+}
