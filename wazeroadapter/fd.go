@@ -15,26 +15,6 @@ import (
 // (ENOTCAPABLE), then guest pointers (EFAULT), all before the
 // implementation is called, so that a failing call changes nothing.
 
-// u32 decodes an i32 parameter.
-func u32(v uint64) uint32 { return uint32(v) }
-
-// memory returns the view of the calling module's memory. mod is the
-// module the instance is bound to (lookup made sure of it). The view is
-// kept from call to call while the memory's size is unchanged: only
-// growing replaces a wazero memory's buffer, and growing changes its size.
-func (in *instance) memory(api.Module) memory {
-	m := in.binding.Load().mem
-	if m == nil {
-		return nil
-	}
-	if n := m.Size(); n == uint32(len(in.view)) && n != 0 {
-		return in.view
-	}
-	in.view = guestMemory(m)
-	clear(in.iovs[:cap(in.iovs)]) // views of the old buffer: let it go
-	return in.view
-}
-
 // entry returns the descriptor fd. Not open: EBADF.
 func (in *instance) entry(fd uint32) (*fdEntry, common.Errno) {
 	e, ok := in.fds.Get(common.Fd(fd))

@@ -161,3 +161,6 @@ var functions = [...]function{
 	{name: "sock_send", call: sockSend, params: []param{{"fd", pFd}, {"si_data", pIovs}, {"si_data_len", pLen}, {"si_flags", pSiflags}, {"result.so_datalen", pOutU32}}},
 	{name: "sock_shutdown", call: sockShutdown, params: []param{{"fd", pFd}, {"how", pSdflags}}},
 }
+
+// u32 decodes an i32 parameter.
+func u32(v uint64) uint32 { return uint32(v) }

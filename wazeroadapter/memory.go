@@ -42,6 +42,23 @@ func guestMemory(m api.Memory) memory {
 	return b
 }
 
+// memory returns the view of the calling module's memory. mod is the
+// module the instance is bound to (lookup made sure of it). The view is
+// kept from call to call while the memory's size is unchanged: only
+// growing replaces a wazero memory's buffer, and growing changes its size.
+func (in *instance) memory(api.Module) memory {
+	m := in.binding.Load().mem
+	if m == nil {
+		return nil
+	}
+	if n := m.Size(); n == uint32(len(in.view)) && n != 0 {
+		return in.view
+	}
+	in.view = guestMemory(m)
+	clear(in.iovs[:cap(in.iovs)]) // views of the old buffer: let it go
+	return in.view
+}
+
 // has reports whether the n bytes at ptr lie inside the memory.
 func (m memory) has(ptr, n uint32) bool {
 	return uint64(ptr)+uint64(n) <= uint64(len(m))
