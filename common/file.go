@@ -29,12 +29,20 @@ type WasiFile interface {
 
 	// Rights returns the most rights this file can honour (base) and the
 	// most rights a descriptor opened through it may get (inheriting). The
-	// binding intersects them with what the guest asked for and with the
-	// rights that make sense for the file type, so an implementation that
-	// has no restriction of its own returns [RightsAll] for both. A
-	// read-only file leaves out [RightsWriteMask]; a read-only directory
-	// leaves out [RightsDirectoryWriteMask] and, in its inheriting set,
+	// binding reports them, intersected with what the guest asked for and
+	// with the rights that make sense for the file type, in
+	// fd_fdstat_get; an implementation that has no restriction of its own
+	// returns [RightsAll] for both. A read-only file leaves out
+	// [RightsWriteMask]; a read-only directory leaves out
+	// [RightsDirectoryWriteMask] and, in its inheriting set,
 	// [RightsWriteMask].
+	//
+	// A right left out here is not enforced by the binding: a call needing
+	// it still reaches the implementation, which must refuse it with the
+	// errno it wants the guest to see (EPERM for a write beneath a
+	// read-only tree, as wasmtime answers) and change nothing. Only
+	// rights the guest itself never held fail with ENOTCAPABLE in the
+	// binding.
 	Rights() (base, inheriting Rights)
 
 	// Fdflags returns the descriptor's flags (fd_fdstat_get): those given

@@ -34,7 +34,7 @@ func (in *instance) checked(fd uint32, kind func(*fdEntry) bool, wrongKind commo
 		return nil, errno
 	case kind != nil && !kind(e):
 		return nil, wrongKind
-	case !e.base.Has(need):
+	case !e.heldBase.Has(need):
 		return nil, common.ENOTCAPABLE
 	}
 	return e, common.ESUCCESS
@@ -66,11 +66,11 @@ func (in *instance) transfer(fd uint32, access common.Rights, positioned bool) (
 	switch {
 	case errno != common.ESUCCESS:
 		return nil, errno
-	case e.typ == common.FiletypeDirectory || !e.base.Has(access):
+	case e.typ == common.FiletypeDirectory || !e.heldBase.Has(access):
 		return nil, common.EBADF
 	case positioned && !seekable(e.typ):
 		return nil, common.ESPIPE
-	case positioned && !e.base.Has(common.RightsFdSeek):
+	case positioned && !e.heldBase.Has(common.RightsFdSeek):
 		return nil, common.ENOTCAPABLE
 	}
 	return e, common.ESUCCESS
@@ -87,7 +87,7 @@ func (in *instance) offset(fd uint32, any common.Rights) (*fdEntry, common.Errno
 		return nil, common.EBADF
 	case !seekable(e.typ):
 		return nil, common.ESPIPE
-	case e.base&any == 0:
+	case e.heldBase&any == 0:
 		return nil, common.ENOTCAPABLE
 	}
 	return e, common.ESUCCESS
@@ -202,7 +202,9 @@ func fdFdstatSetRights(_ context.Context, in *instance, _ api.Module, stack []ui
 	if !e.base.Has(base) || !e.inheriting.Has(inheriting) {
 		return common.ENOTCAPABLE
 	}
-	e.base, e.inheriting = base, inheriting
+	// The new sets are within the reported ones, so nothing withheld by
+	// the implementation stays held.
+	e.rights = rights{base: base, inheriting: inheriting, heldBase: base, heldInheriting: inheriting}
 	return common.ESUCCESS
 }
 

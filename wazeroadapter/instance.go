@@ -16,13 +16,12 @@ import (
 
 // fdEntry is what one guest descriptor refers to.
 type fdEntry struct {
-	file       common.WasiFile
-	dir        common.WasiDir // file as a directory, or nil when it is not one
-	typ        common.Filetype
-	base       common.Rights
-	inheriting common.Rights
-	preopen    string // the guest path, when isPreopen
-	isPreopen  bool
+	file common.WasiFile
+	dir  common.WasiDir // file as a directory, or nil when it is not one
+	typ  common.Filetype
+	rights
+	preopen   string // the guest path, when isPreopen
+	isPreopen bool
 }
 
 // binding ties an instance to the module it serves. It never changes once
@@ -95,7 +94,7 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 			e.dir, e.typ = dir, common.FiletypeDirectory
 			e.preopen, e.isPreopen = guestPath, true
 		}
-		e.base, e.inheriting = fileRights(f, e.typ)
+		e.rights = fileRights(f, e.typ)
 		if _, err := in.fds.Insert(e); err != nil {
 			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: more than %d descriptors (WithMaxOpenFiles)", what, h.opts.maxOpenFiles))
 			_ = f.Close()

@@ -138,7 +138,7 @@ func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 	if errno != common.ESUCCESS {
 		return errno
 	}
-	if !syncRightsOK(common.Fdflags(fdflags), e.inheriting) {
+	if !syncRightsOK(common.Fdflags(fdflags), e.heldInheriting) {
 		return common.ENOTCAPABLE
 	}
 	mem, out := in.memory(mod), u32(stack[8])
@@ -173,7 +173,7 @@ func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 		_ = f.Close()
 		return common.ENOTDIR
 	}
-	ne.base, ne.inheriting = openedRights(f, ne.typ, reqBase, reqInheriting, e.inheriting, read, write)
+	ne.rights = openedRights(f, ne.typ, reqBase, reqInheriting, e.rights, read, write)
 	return in.insert(mem, out, ne) // e is invalid from here on
 }
 

@@ -75,7 +75,7 @@ func (in *instance) subscription(s *common.Subscription, b []byte) common.Errno 
 		switch {
 		case !ok:
 			s.Err = common.EBADF
-		case e.base&pollRights(s.Type) == 0:
+		case e.heldBase&pollRights(s.Type) == 0:
 			s.Err = common.ENOTCAPABLE
 		default:
 			s.File = e.file

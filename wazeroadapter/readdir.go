@@ -25,7 +25,7 @@ func fdReaddir(ctx context.Context, in *instance, mod api.Module, stack []uint64
 		return errno
 	case e.dir == nil:
 		return common.ENOTDIR
-	case !e.base.Has(common.RightsFdReaddir):
+	case !e.heldBase.Has(common.RightsFdReaddir):
 		return common.ENOTCAPABLE
 	}
 	mem, out := in.memory(mod), u32(stack[4])

@@ -74,33 +74,65 @@ func isSocket(t common.Filetype) bool {
 	return false
 }
 
+// rights are a descriptor's two pairs of rights sets.
+//
+// base and inheriting are its rights as fd_fdstat_get reports them: what
+// the guest asked for and kept, less what the implementation says it
+// cannot honour (WasiFile.Rights), as LESSONS and the wasi-testsuite want
+// (a read-only directory does not report PATH_CREATE_FILE).
+//
+// heldBase and heldInheriting are what calls are checked against: the
+// guest's own rights before the implementation's restriction. A call
+// needing a right the guest never had, or dropped, fails with ENOTCAPABLE
+// here; a call needing a right only the implementation withholds goes on
+// to the implementation, which refuses it with its own errno — EPERM for a
+// write beneath a read-only pre-open, as wasmtime answers — and changes
+// nothing. The contract of WasiFile.Rights obliges an implementation to
+// refuse what it withholds.
+type rights struct {
+	base, inheriting         common.Rights
+	heldBase, heldInheriting common.Rights
+}
+
 // fileRights returns the rights of a descriptor the instance starts with
 // (standard streams, pre-opened directories and sockets) or accepts
-// (sock_accept): what its type allows, less what the implementation cannot
-// honour.
-func fileRights(f common.WasiFile, t common.Filetype) (base, inheriting common.Rights) {
+// (sock_accept): what its type allows, less (for the reported sets) what
+// the implementation cannot honour.
+func fileRights(f common.WasiFile, t common.Filetype) rights {
 	tb, ti := typeRights(t)
 	fb, fi := f.Rights()
-	return tb & fb, ti & fi
+	return rights{base: tb & fb, inheriting: ti & fi, heldBase: tb, heldInheriting: ti}
+}
+
+// within returns r limited to what a directory with rights dir passes on:
+// reported sets by its reported inheriting set, held sets by its held one.
+func (r rights) within(dir rights) rights {
+	return rights{
+		base: r.base & dir.inheriting, inheriting: r.inheriting & dir.inheriting,
+		heldBase: r.heldBase & dir.heldInheriting, heldInheriting: r.heldInheriting & dir.heldInheriting,
+	}
 }
 
 // openedRights returns the rights of a descriptor path_open creates: those
-// requested, within what the directory passes on (dirInheriting) and what
-// fileRights allows, without the read rights unless opened for reading and
-// without the write rights unless opened for writing. Requested rights
-// beyond that are dropped silently; many guests (Go's among them) ask for
-// every right.
-func openedRights(f common.WasiFile, t common.Filetype, reqBase, reqInheriting, dirInheriting common.Rights, read, write bool) (base, inheriting common.Rights) {
-	fb, fi := fileRights(f, t)
-	base = reqBase & dirInheriting & fb
-	inheriting = reqInheriting & dirInheriting & fi
+// requested, within what the directory passes on and what fileRights
+// allows, without the read rights unless opened for reading and without
+// the write rights unless opened for writing. Requested rights beyond that
+// are dropped silently; many guests (Go's among them) ask for every right.
+func openedRights(f common.WasiFile, t common.Filetype, reqBase, reqInheriting common.Rights, dir rights, read, write bool) rights {
+	r := fileRights(f, t).within(dir)
+	r.base &= reqBase
+	r.heldBase &= reqBase
+	r.inheriting &= reqInheriting
+	r.heldInheriting &= reqInheriting
 	if !read {
-		base &^= common.RightsReadMask
+		r.base &^= common.RightsReadMask
+		r.heldBase &^= common.RightsReadMask
 	}
 	if !write {
-		base &^= common.RightsWriteMask
+		r.base &^= common.RightsWriteMask
+		r.heldBase &^= common.RightsWriteMask
 	}
-	return base, inheriting
+	return r
 }
 
 // openAccess derives from the rights a guest asks for in path_open whether

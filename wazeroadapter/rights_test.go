@@ -28,15 +28,20 @@ func TestTypeRights(t *testing.T) {
 }
 
 func TestOpenedRights(t *testing.T) {
+	dirRights := func(inh common.Rights) rights { return rights{inheriting: inh, heldInheriting: inh} }
 	f := &memFile{fs: &memFS{}}
-	base, inh := openedRights(f, common.FiletypeRegularFile, common.RightsAll, common.RightsAll, common.RightsDirectoryInheriting, false, false)
-	assert.Zero(t, base&(common.RightsReadMask|common.RightsWriteMask))
-	assert.Equal(t, common.RightsRegularFileBase, inh)
-	base, _ = openedRights(f, common.FiletypeRegularFile, common.RightsAll, 0, common.RightsFdRead|common.RightsFdWrite, true, true)
-	assert.Equal(t, common.RightsFdRead|common.RightsFdWrite, base, "within the directory's inheriting rights")
+	r := openedRights(f, common.FiletypeRegularFile, common.RightsAll, common.RightsAll, dirRights(common.RightsDirectoryInheriting), false, false)
+	assert.Zero(t, r.base&(common.RightsReadMask|common.RightsWriteMask))
+	assert.Zero(t, r.heldBase&(common.RightsReadMask|common.RightsWriteMask), "not opened for it: not held either")
+	assert.Equal(t, common.RightsRegularFileBase, r.inheriting)
+	r = openedRights(f, common.FiletypeRegularFile, common.RightsAll, 0, dirRights(common.RightsFdRead|common.RightsFdWrite), true, true)
+	assert.Equal(t, common.RightsFdRead|common.RightsFdWrite, r.base, "within the directory's inheriting rights")
 	f.fs.readOnly = true
-	base, _ = openedRights(f, common.FiletypeRegularFile, common.RightsAll, 0, common.RightsAll, true, true)
-	assert.Zero(t, base&common.RightsWriteMask, "within what the file can honour")
+	r = openedRights(f, common.FiletypeRegularFile, common.RightsAll, 0, dirRights(common.RightsAll), true, true)
+	assert.Zero(t, r.base&common.RightsWriteMask, "reported within what the file can honour")
+	assert.True(t, r.heldBase.Has(common.RightsFdWrite), "held, so that the implementation answers with its own errno")
+	r = openedRights(f, common.FiletypeRegularFile, common.RightsFdRead, 0, dirRights(common.RightsAll), true, true)
+	assert.False(t, r.heldBase.Has(common.RightsFdWrite), "a right the guest did not ask for is not held")
 
 	assert.True(t, syncRightsOK(0, 0))
 	assert.False(t, syncRightsOK(common.FdflagsSync, common.RightsFdDatasync))

@@ -47,9 +47,7 @@ func sockAccept(ctx context.Context, in *instance, mod api.Module, stack []uint6
 		return common.EIO // a broken implementation; never hand the guest a nil file
 	}
 	ne := newEntry(f)
-	ne.base, ne.inheriting = fileRights(f, ne.typ)
-	ne.base &= e.inheriting
-	ne.inheriting &= e.inheriting
+	ne.rights = fileRights(f, ne.typ).within(e.rights)
 	return in.insert(mem, out, ne) // e is invalid from here on
 }
 
