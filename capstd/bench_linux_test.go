@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -145,4 +146,68 @@ func BenchmarkPreadv(b *testing.B) {
 	defer f.Close()
 	bufs := [][]byte{make([]byte, 2), make([]byte, 2)}
 	run(b, "2x2B", func() error { _, err := f.Preadv(bufs, 0); return err })
+}
+
+// BenchmarkPaired measures capstd against its raw reference in alternating
+// blocks of the same loop, so that the load of a shared machine weighs on
+// both alike, and reports the ratio of their times (capstd/raw).
+func BenchmarkPaired(b *testing.B) {
+	root, paths := benchTree(b)
+	dirfd, _, dirs := benchSubjects(b, root)
+	openHow := unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC, Resolve: resolveFlags}
+	pathHow := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: resolveFlags}
+	var st unix.Stat_t
+	for i, p := range paths {
+		depth := []string{"depth1/", "depth8/"}[i]
+		for _, mode := range []string{"openat2", "walk"} {
+			d := dirs[mode]
+			paired(b, depth+"open+close/capstd-"+mode+"-vs-raw-openat2",
+				func() error { return closing(unix.Openat2(dirfd, p, &openHow)) },
+				func() error {
+					f, err := d.OpenFile(p, ORead, 0)
+					if err == nil {
+						f.Close()
+					}
+					return err
+				})
+			paired(b, depth+"stat/capstd-"+mode+"-vs-raw-openat2-fstat",
+				func() error {
+					fd, err := unix.Openat2(dirfd, p, &pathHow)
+					if err == nil {
+						err = unix.Fstat(fd, &st)
+					}
+					return closing(fd, err)
+				},
+				func() error { _, err := d.Stat(p, true); return err })
+		}
+		paired(b, depth+"open+close/raw-openat-vs-raw-openat2",
+			func() error { return closing(unix.Openat2(dirfd, p, &openHow)) },
+			func() error { return closing(unix.Openat(dirfd, p, unix.O_RDONLY|unix.O_CLOEXEC, 0)) })
+	}
+}
+
+// paired runs raw and subject in alternating blocks and reports the
+// subject's time per operation and its ratio to raw's.
+func paired(b *testing.B, name string, raw, subject func() error) {
+	const block = 32
+	b.Run(name, func(b *testing.B) {
+		var rawTime, subjectTime time.Duration
+		for b.Loop() {
+			for _, s := range []struct {
+				fn  func() error
+				sum *time.Duration
+			}{{raw, &rawTime}, {subject, &subjectTime}} {
+				start := time.Now()
+				for range block {
+					if err := s.fn(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				*s.sum += time.Since(start)
+			}
+		}
+		b.ReportMetric(float64(subjectTime)/float64(rawTime), "ratio")
+		b.ReportMetric(float64(subjectTime.Nanoseconds())/float64(b.N*block), "subject-ns/op")
+		b.ReportMetric(float64(rawTime.Nanoseconds())/float64(b.N*block), "raw-ns/op")
+	})
 }

@@ -323,13 +323,32 @@ func (d *Dir) stat(path string, follow bool, st *Stat) error {
 		return err
 	}
 	var s unix.Stat_t
-	a, err := d.lookup(path, follow, &s)
-	if err != nil {
+	err := d.statSys(path, follow, &s)
+	if err == nil {
+		*st = statOf(&s)
+	}
+	return err
+}
+
+// statSys is stat with the system's result: one fstatat for a plain name
+// in d, else the kernel resolver where there is one, else lookup.
+func (d *Dir) statSys(path string, follow bool, s *unix.Stat_t) error {
+	if dir, name, trailing := splitPath(path); dir == "" && !trailing && !isDot(name) {
+		if err := sysFstatat(d.h.fd, name, s, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return err
+		}
+		if !follow || uint32(s.Mode)&unix.S_IFMT != unix.S_IFLNK {
+			return nil
+		}
+	}
+	if decided, err := kernelStat(d.h.fd, path, follow, d.walk, s); decided {
 		return err
 	}
-	a.release()
-	*st = statOf(&s)
-	return nil
+	a, err := d.lookup(path, follow, s)
+	if err == nil {
+		a.release()
+	}
+	return err
 }
 
 func (d *Dir) setTimes(path string, atime, mtime Timespec, follow bool) error {

@@ -92,22 +92,54 @@ func judgeOpenat2(errno unix.Errno) openat2Verdict {
 // it. flags are open(2) flags; O_NOFOLLOW refuses a final symbolic link.
 // walk forces the component walk.
 func openBeneath(dirfd int, path string, flags int, mode uint32, walk bool) (int, error) {
-	if !walk && useOpenat2() {
-	attempts:
-		for range eagainRetries {
-			fd, errno := sysOpenat2(dirfd, path, flags|unix.O_CLOEXEC, mode, resolveFlags)
-			if errno == 0 {
-				return fd, nil
-			}
-			switch judgeOpenat2(errno) {
-			case verdictDone:
-				return -1, errno
-			case verdictEscape:
-				return -1, ErrEscape
-			case verdictWalk:
-				break attempts
-			}
+	if !walk {
+		if fd, decided, err := kernelOpen(dirfd, path, flags, mode); decided {
+			return fd, err
 		}
 	}
 	return walkOpen(dirfd, path, flags, mode)
+}
+
+// kernelOpen opens path beneath dirfd with openat2. decided is false when
+// openat2 is missing or its answer must be left to the walk (ELOOP, EAGAIN
+// after the retries).
+func kernelOpen(dirfd int, path string, flags int, mode uint32) (fd int, decided bool, err error) {
+	if !useOpenat2() {
+		return -1, false, nil
+	}
+	for range eagainRetries {
+		fd, errno := sysOpenat2(dirfd, path, flags|unix.O_CLOEXEC, mode, resolveFlags)
+		if errno == 0 {
+			return fd, true, nil
+		}
+		switch judgeOpenat2(errno) {
+		case verdictDone:
+			return -1, true, errno
+		case verdictEscape:
+			return -1, true, ErrEscape
+		case verdictWalk:
+			return -1, false, nil
+		}
+	}
+	return -1, false, nil
+}
+
+// kernelStat stats path beneath dirfd with one openat2(O_PATH), fstat and
+// close — as fast as a confined stat gets. decided is false when the
+// caller must resolve the path itself (see kernelOpen).
+func kernelStat(dirfd int, path string, follow, walk bool, st *unix.Stat_t) (decided bool, err error) {
+	if walk {
+		return false, nil
+	}
+	flags := unix.O_PATH
+	if !follow {
+		flags |= unix.O_NOFOLLOW // O_PATH|O_NOFOLLOW describes a final link itself
+	}
+	fd, decided, err := kernelOpen(dirfd, path, flags, 0)
+	if !decided || err != nil {
+		return decided, err
+	}
+	err = unix.Fstat(fd, st)
+	closeFd(fd)
+	return true, err
 }
