@@ -21,6 +21,14 @@
 //	--cache DIR             compilation cache directory (default: capwasi/wazero in the
 //	                        user cache directory); --cache="" disables it
 //
+// "wasi-run testsuite" runs WebAssembly wasi-testsuite directories (NAME.wasm
+// tests with NAME.json specifications, see package testsuite): it prints one
+// line per failed test and the summary "N passed, N failed" (", N skipped"
+// when some were), and exits with status 0 only if no test failed. Its
+// flags: --engine capwasi|wazero (wazero's own WASI, to compare), --timeout
+// D (per read, write and wait; default 30s), --skip NAME[=REASON]
+// (repeatable), -v (a line per test), --trace and --cache as above.
+//
 // The exit status is the guest's exit code. wasi-run's own failures (a bad
 // flag, a missing module or directory, invalid wasm, a trap) print one line
 // to stderr and exit with status 2 for usage errors and 1 otherwise.

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// makeSuite writes a wasi-testsuite directory: the suiteprobe guest under
+// each test name, with its JSON specification.
+func makeSuite(t *testing.T, specs map[string]string) string {
+	t.Helper()
+	wasm, err := os.ReadFile(build(t, "suiteprobe"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "fs-tests.dir"), 0o755))
+	for name, spec := range specs {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".wasm"), wasm, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".json"), []byte(spec), 0o644))
+	}
+	return dir
+}
+
+// runSuites runs "wasi-run testsuite" with the test compilation cache and
+// args, and returns the exit code, stdout, stderr and error.
+func runSuites(t *testing.T, args ...string) (uint32, string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args = append([]string{"testsuite", "--cache", filepath.Join(os.TempDir(), "capwasi-test-wazero-cache")}, args...)
+	code, err := run(ctx, args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String(), err
+}
+
+func TestTestsuiteReportsFailuresAndSummary(t *testing.T) {
+	dir := makeSuite(t, map[string]string{
+		"good":       `{"args": ["out:hi"], "stdout": "hi"}`,
+		"good_ops":   `{"operations": [{"type": "run", "args": ["exit:4"]}, {"type": "wait", "exit_code": 4}]}`,
+		"bad_exit":   `{"args": ["exit:1"]}`,
+		"bad_stdout": `{"args": ["out:hi"], "stdout": "ho"}`,
+		"skipped":    `{"operations": [{"type": "run"}, {"type": "connect"}, {"type": "wait"}]}`,
+	})
+	for _, eng := range []string{"capwasi", "wazero"} {
+		t.Run(eng, func(t *testing.T) {
+			code, stdout, _, err := runSuites(t, "--engine", eng, dir)
+			require.NoError(t, err)
+			assert.Equal(t, uint32(1), code, "a test failed")
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			assert.Equal(t, []string{
+				"FAIL " + filepath.Join(dir, "bad_exit") + ": exit code 1, want 0",
+				"FAIL " + filepath.Join(dir, "bad_stdout") + `: stdout "hi", want "ho"`,
+				"2 passed, 2 failed, 1 skipped",
+			}, lines)
+		})
+	}
+}
+
+func TestTestsuiteAllPassAndFlags(t *testing.T) {
+	dir := makeSuite(t, map[string]string{
+		"a":   `{"args": ["put:f.txt=x", "cat:f.txt"], "dirs": ["fs-tests.dir"], "stdout": "x"}`,
+		"b":   `{"args": ["absent:f.txt"], "dirs": ["fs-tests.dir"]}`,
+		"bad": `{"exit_code": 1}`,
+	})
+	code, stdout, stderr, err := runSuites(t, "-v", "--skip", "bad=known", "--timeout", "1m", dir)
+	require.NoError(t, err, stderr)
+	assert.Zero(t, code, "no test failed")
+	assert.Contains(t, stdout, "PASS "+filepath.Join(dir, "a")+" (")
+	assert.Contains(t, stdout, "SKIP "+filepath.Join(dir, "bad")+": known\n")
+	assert.True(t, strings.HasSuffix(stdout, "\n2 passed, 0 failed, 1 skipped\n"), stdout)
+	assert.Contains(t, stderr, "3 tests on capwasi in")
+
+	// Two directories: the summary counts both.
+	code, stdout, _, err = runSuites(t, "--skip", "bad", dir, dir)
+	require.NoError(t, err)
+	assert.Zero(t, code)
+	assert.Equal(t, "4 passed, 0 failed, 2 skipped\n", stdout)
+}
+
+func TestTestsuiteErrors(t *testing.T) {
+	_, _, _, err := runSuites(t)
+	var ue usageError
+	require.ErrorAs(t, err, &ue, "no directory")
+	_, _, _, err = runSuites(t, "--engine", "nope", t.TempDir())
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), `unknown engine "nope"`)
+	_, _, _, err = runSuites(t, "--no-such-flag", t.TempDir())
+	require.ErrorAs(t, err, &ue)
+
+	missing := filepath.Join(t.TempDir(), "missing")
+	code, stdout, _, err := runSuites(t, missing)
+	require.Error(t, err)
+	assert.NotErrorAs(t, err, &ue, "not a usage error")
+	assert.Equal(t, uint32(1), code)
+	assert.Contains(t, stdout, "ERROR "+missing)
+	assert.Contains(t, stdout, "0 passed, 0 failed\n")
+}
