@@ -20,6 +20,9 @@
 //	--trace                 log every WASI call to stderr
 //	--cache DIR             compilation cache directory (default: capwasi/wazero in the
 //	                        user cache directory); --cache="" disables it
+//	--engine NAME           capwasi (the default), or wazero to run the module on
+//	                        wazero's built-in WASI instead, for comparison (no
+//	                        --tcplisten or --trace then)
 //
 // "wasi-run testsuite" runs WebAssembly wasi-testsuite directories (NAME.wasm
 // tests with NAME.json specifications, see package testsuite): it prints one
@@ -56,6 +59,7 @@ import (
 
 	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/common"
+	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/wazeroadapter"
 	"github.com/tetratelabs/wazero"
 )
@@ -91,6 +95,7 @@ type config struct {
 	dirs, roDirs, env, listen listFlag
 	inheritEnv, trace         bool
 	cache                     string
+	engine                    string
 	module                    string
 	args                      []string
 }
@@ -106,6 +111,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.Var(&c.listen, "tcplisten", "pre-open a TCP listener on `ADDR` (repeatable)")
 	fs.BoolVar(&c.trace, "trace", false, "log every WASI call to stderr")
 	fs.StringVar(&c.cache, "cache", defaultCacheDir(), "compilation cache `DIR` (empty: none)")
+	fs.StringVar(&c.engine, "engine", "capwasi", "the WASI host: `capwasi`, or wazero for wazero's built-in WASI")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wasi-run [flags] MODULE.wasm [ARGS...]\n       wasi-run testsuite [flags] DIR...")
 		fs.PrintDefaults()
@@ -118,6 +124,13 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		return nil, usageError{"no module given"}
 	}
 	c.module, c.args = fs.Arg(0), fs.Args()[1:]
+	switch {
+	case c.engine == "capwasi":
+	case c.engine != "wazero":
+		return nil, usageError{fmt.Sprintf("--engine %q: want capwasi or wazero", c.engine)}
+	case len(c.listen) > 0 || c.trace:
+		return nil, usageError{"--tcplisten and --trace need --engine capwasi"}
+	}
 	return c, nil
 }
 
@@ -142,6 +155,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	wasm, err := os.ReadFile(c.module)
 	if err != nil {
 		return 0, err
+	}
+	if c.engine == "wazero" {
+		return c.runWazero(ctx, wasm, stdin, stdout, stderr)
 	}
 	wasiCtx, err := c.build(stdin, stdout, stderr)
 	if err != nil {
@@ -216,12 +232,9 @@ func (c *config) build(stdin io.Reader, stdout, stderr io.Writer) (common.WasiCt
 		}
 	}
 	preopen := func(spec string, perms capstdsync.Perms) error {
-		host, guest, ok := strings.Cut(spec, "::")
-		if !ok {
-			guest = host
-		}
-		if host == "" || guest == "" {
-			return usageError{fmt.Sprintf("--dir %q: want HOST[::GUEST]", spec)}
+		host, guest, err := splitDir(spec)
+		if err != nil {
+			return err
 		}
 		d, err := capstdsync.OpenAmbientDir(host)
 		if err != nil {
@@ -258,4 +271,53 @@ func (c *config) build(stdin io.Reader, stdout, stderr io.Writer) (common.WasiCt
 		return nil, err
 	}
 	return wasiCtx, nil
+}
+
+// runWazero runs wasm on wazero's built-in WASI with the command line's
+// arguments, environment and directories.
+func (c *config) runWazero(ctx context.Context, wasm []byte, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
+	eng, err := engine.New("wazero", engine.Options{CacheDir: c.cache})
+	if err != nil {
+		return 0, err
+	}
+	inv := &engine.Invocation{
+		Wasm: wasm, Args: append([]string{c.module}, c.args...),
+		Stdin: stdin, Stdout: stdout, Stderr: stderr,
+	}
+	if c.inheritEnv {
+		inv.Env = os.Environ()
+	}
+	for _, e := range c.env {
+		if !strings.Contains(e, "=") {
+			e += "=" + os.Getenv(e)
+		}
+		inv.Env = append(inv.Env, e)
+	}
+	for i, list := range [][]string{c.dirs, c.roDirs} {
+		for _, spec := range list {
+			host, guest, err := splitDir(spec)
+			if err != nil {
+				return 0, err
+			}
+			inv.Dirs = append(inv.Dirs, engine.Dir{Host: host, Guest: guest, ReadOnly: i == 1})
+		}
+	}
+	code, err := eng.Run(ctx, inv)
+	if err != nil {
+		return code, fmt.Errorf("%s: %w", c.module, err)
+	}
+	return code, nil
+}
+
+// splitDir splits a --dir or --ro-dir value, HOST[::GUEST], into the host
+// directory and the guest path (HOST itself by default).
+func splitDir(spec string) (host, guest string, err error) {
+	host, guest, ok := strings.Cut(spec, "::")
+	if !ok {
+		guest = host
+	}
+	if host == "" || guest == "" {
+		return "", "", usageError{fmt.Sprintf("--dir %q: want HOST[::GUEST]", spec)}
+	}
+	return host, guest, nil
 }

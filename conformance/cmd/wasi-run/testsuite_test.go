@@ -102,3 +102,37 @@ func TestTestsuiteErrors(t *testing.T) {
 	assert.Contains(t, stdout, "ERROR "+missing)
 	assert.Contains(t, stdout, "0 passed, 0 failed\n")
 }
+
+func TestEngineWazeroRunsTheSameCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "data.txt"), []byte("contents"), 0o644))
+	t.Setenv("CAPWASI_TEST_ENV", "from-host")
+	probe := build(t, "suiteprobe")
+	for _, eng := range []string{"capwasi", "wazero"} {
+		t.Run(eng, func(t *testing.T) {
+			code, stdout, stderr, err := runCLI(t, "line\n", "--engine", eng, "--ro-dir", dir+"::/", "--env", "CAPWASI_TEST_ENV",
+				"--env", "B=2", probe, "cat:data.txt", "env:CAPWASI_TEST_ENV", "env:B", "line", "put:new.txt=x")
+			require.NoError(t, err)
+			assert.Equal(t, uint32(1), code, "a read-only directory refuses the write")
+			assert.Equal(t, "contentsCAPWASI_TEST_ENV=from-host\nB=2\nline\n", stdout)
+			assert.Contains(t, stderr, "put:new.txt=x")
+		})
+	}
+	code, stdout, _, err := runCLI(t, "", "--engine", "wazero", "--inherit-env", probe, "env:CAPWASI_TEST_ENV", "exit:5")
+	require.NoError(t, err)
+	assert.Equal(t, uint32(5), code)
+	assert.Equal(t, "CAPWASI_TEST_ENV=from-host\n", stdout)
+
+	for _, args := range [][]string{
+		{"--engine", "nope", probe},
+		{"--engine", "wazero", "--trace", probe},
+		{"--engine", "wazero", "--tcplisten", "127.0.0.1:0", probe},
+		{"--engine", "wazero", "--dir", "::/x", probe},
+	} {
+		_, _, _, err := runCLI(t, "", args...)
+		var ue usageError
+		assert.ErrorAs(t, err, &ue, "%q", args)
+	}
+	_, _, _, err = runCLI(t, "", "--engine", "wazero", "--dir", filepath.Join(dir, "missing"), probe)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
