@@ -228,3 +228,19 @@ func TestPollClocks(t *testing.T) {
 }
 
 func uint64ns(d time.Duration) common.Timestamp { return common.Timestamp(d) }
+
+// The flags a guest sets on a standard stream come back from Fdflags, as
+// fd_fdstat_get must report them (conformance case
+// fd_fdstat_set_flags/stdio-nonblock).
+func TestStreamFlagsReported(t *testing.T) {
+	for _, f := range []common.WasiFile{NewInput([]byte("x")), NewOutput(nil)} {
+		require.NoError(t, f.SetFdflags(bg, common.FdflagsNonblock))
+		flags, err := f.Fdflags(bg)
+		require.NoError(t, err)
+		assert.Equal(t, common.FdflagsNonblock, flags)
+		assert.Equal(t, common.ENOTSUP, errno(f.SetFdflags(bg, common.FdflagsSync)))
+		flags, err = f.Fdflags(bg)
+		require.NoError(t, err)
+		assert.Equal(t, common.FdflagsNonblock, flags)
+	}
+}

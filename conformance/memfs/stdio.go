@@ -12,8 +12,9 @@ import (
 // Input is a read-only stream over a byte slice, for a guest's stdin.
 type Input struct {
 	common.UnimplementedFile
-	mu sync.Mutex
-	r  *bytes.Reader
+	mu    sync.Mutex
+	r     *bytes.Reader
+	flags common.Fdflags
 }
 
 // NewInput returns a stream that reads b and then end of file.
@@ -42,11 +43,22 @@ func (in *Input) Filestat(context.Context) (common.Filestat, error) {
 	return common.Filestat{Filetype: common.FiletypeUnknown, Nlink: 1}, nil
 }
 
-// SetFdflags accepts NONBLOCK (reads never block) and refuses the rest.
+// Fdflags returns the flags set with SetFdflags.
+func (in *Input) Fdflags(context.Context) (common.Fdflags, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.flags, nil
+}
+
+// SetFdflags accepts NONBLOCK (reads never block), records it for Fdflags,
+// and refuses the rest.
 func (in *Input) SetFdflags(_ context.Context, flags common.Fdflags) error {
 	if flags&^common.FdflagsNonblock != 0 {
 		return common.ENOTSUP
 	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.flags = flags
 	return nil
 }
 
@@ -60,8 +72,9 @@ func (in *Input) remaining() common.Filesize {
 // Output is a write-only stream to an io.Writer, for stdout and stderr.
 type Output struct {
 	common.UnimplementedFile
-	mu sync.Mutex
-	w  io.Writer
+	mu    sync.Mutex
+	w     io.Writer
+	flags common.Fdflags
 }
 
 // NewOutput returns a stream writing to w; a nil w discards.
@@ -95,11 +108,21 @@ func (o *Output) Filestat(context.Context) (common.Filestat, error) {
 	return common.Filestat{Filetype: common.FiletypeUnknown, Nlink: 1}, nil
 }
 
+// Fdflags returns the flags set with SetFdflags.
+func (o *Output) Fdflags(context.Context) (common.Fdflags, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.flags, nil
+}
+
 // SetFdflags accepts NONBLOCK and APPEND (writes never block and always
-// append) and refuses the rest.
+// append), records them for Fdflags, and refuses the rest.
 func (o *Output) SetFdflags(_ context.Context, flags common.Fdflags) error {
 	if flags&^(common.FdflagsNonblock|common.FdflagsAppend) != 0 {
 		return common.ENOTSUP
 	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.flags = flags
 	return nil
 }
