@@ -410,8 +410,11 @@ func (d *Dir) Link(_ context.Context, oldFlags common.Lookupflags, oldPath strin
 	if from.n.typ == common.FiletypeDirectory {
 		return common.EPERM
 	}
-	if from.slash || to.slash {
+	if from.slash {
 		return common.ENOTDIR
+	}
+	if to.slash {
+		return common.ENOENT // a new name ending in "/" names a directory that is not there
 	}
 	toParent, toName, err := to.entry(common.EEXIST)
 	if err != nil {

@@ -244,3 +244,33 @@ func TestStreamFlagsReported(t *testing.T) {
 		assert.Equal(t, common.FdflagsNonblock, flags)
 	}
 }
+
+// A path whose final component is followed by "/." names a directory, like
+// one followed by "/" (conformance case path_open/trailing-slash-on-file).
+func TestDotAfterFileIsNotDir(t *testing.T) {
+	root := New().Root(false)
+	open(t, root, "f", common.OflagsCreat, true)
+	for _, p := range []string{"f/", "f/.", "f/./", "f/./.", "f//."} {
+		_, err := root.OpenFile(bg, p, common.OpenOptions{Read: true})
+		assert.Equal(t, common.ENOTDIR, errno(err), p)
+		_, err = root.PathFilestat(bg, 0, p)
+		assert.Equal(t, common.ENOTDIR, errno(err), p)
+	}
+	require.NoError(t, root.CreateDirectory(bg, "d"))
+	for _, p := range []string{"d/.", "d/./", "./d/.", "."} {
+		f, err := root.OpenFile(bg, p, common.OpenOptions{Read: true})
+		require.NoError(t, err, p)
+		assert.Equal(t, common.FiletypeDirectory, f.Filetype(), p)
+	}
+}
+
+// A new link name ending in "/" is ENOENT, as link(2) answers (conformance
+// case path_link/refusals; wasi-testsuite path_link).
+func TestLinkToTrailingSlashIsENOENT(t *testing.T) {
+	root := New().Root(false)
+	open(t, root, "file", common.OflagsCreat, true)
+	assert.Equal(t, common.ENOENT, errno(root.Link(bg, 0, "file", root, "link/")))
+	assert.Equal(t, common.ENOTDIR, errno(root.Link(bg, 0, "file/", root, "link")))
+	_, err := root.PathFilestat(bg, 0, "link")
+	assert.Equal(t, common.ENOENT, errno(err))
+}

@@ -28,7 +28,7 @@ func resolve(root *node, path string, follow bool) (resolved, error) {
 	if path[0] == '/' {
 		return resolved{}, common.ENOTCAPABLE
 	}
-	slash := strings.HasSuffix(path, "/")
+	slash := endsInDir(path)
 	queue := splitPath(path)
 	stack := []*node{root}
 	expansions := 0
@@ -81,6 +81,24 @@ func resolve(root *node, path string, follow bool) (resolved, error) {
 	}
 	// Only "." components (or a trailing link to "."): the start itself.
 	return resolved{name: ".", n: stack[len(stack)-1], slash: slash}, nil
+}
+
+// endsInDir reports whether path's final component must be a directory:
+// it is followed by "/", or by "/." ("f/", "f/.", "f/./"), as the kernel
+// resolves such a path through the component as a directory.
+func endsInDir(path string) bool {
+	dir := false
+	for {
+		switch {
+		case strings.HasSuffix(path, "/"):
+			path = path[:len(path)-1]
+		case strings.HasSuffix(path, "/."):
+			path = path[:len(path)-2]
+		default:
+			return dir
+		}
+		dir = true
+	}
 }
 
 // splitPath splits a relative path into its components, dropping empty ones
