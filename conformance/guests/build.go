@@ -3,11 +3,14 @@
 // builds them on demand.
 //
 // Each guest is a directory of this package (hello, ...) holding a main
-// package with the "wasip1" build constraint, so that host builds skip it.
-// The sources are embedded, so [Build] works wherever this package is
-// compiled, including from the module cache of a project that depends on
-// capwasi. Built modules are cached by the hash of their sources and of the
-// Go toolchain, so a guest is compiled once per change.
+// package, most with the "wasip1" build constraint, so that host builds skip
+// them. The benchmark's guests (bench, empty) have none: they also build for
+// the host ([BuildNative]), so that the same source runs natively as the
+// reference. The sources are embedded, so [Build] works wherever this
+// package is compiled, including from the module cache of a project that
+// depends on capwasi. Built programs are cached by the hash of their
+// sources, the target and the Go toolchain, so a guest is compiled once per
+// change.
 package guests
 
 import (
@@ -21,6 +24,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -65,9 +69,23 @@ var (
 // the path of the .wasm file. It needs the go command on PATH (or in
 // GOROOT/bin). Errors: an unknown name, or the compiler's output.
 func Build(name string) (string, error) {
+	return build(name, "wasip1", "wasm")
+}
+
+// BuildNative compiles the named guest for the host (runtime.GOOS and
+// GOARCH), as Build does for wasip1, and returns the path of the
+// executable. Only guests without the wasip1 build constraint (bench,
+// empty) build for the host. Errors: those of Build.
+func BuildNative(name string) (string, error) {
+	return build(name, runtime.GOOS, runtime.GOARCH)
+}
+
+// build compiles the named guest for goos/goarch, or finds it cached.
+func build(name, goos, goarch string) (string, error) {
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if p, ok := buildDone[name]; ok {
+	key := name + " " + goos + "/" + goarch
+	if p, ok := buildDone[key]; ok {
 		return p, nil
 	}
 	files, err := fs.Glob(sources, path.Join(name, "*.go"))
@@ -86,21 +104,29 @@ func Build(name string) (string, error) {
 		fmt.Fprintf(h, "%s %d\n", f, len(b))
 		h.Write(b)
 	}
-	out := filepath.Join(CacheDir(), name+"-"+hex.EncodeToString(h.Sum(nil))[:16]+".wasm")
+	ext := ".wasm"
+	if goos != "wasip1" {
+		fmt.Fprintf(h, "target %s/%s\n", goos, goarch)
+		ext = "-" + goos + "-" + goarch
+		if goos == "windows" {
+			ext += ".exe"
+		}
+	}
+	out := filepath.Join(CacheDir(), name+"-"+hex.EncodeToString(h.Sum(nil))[:16]+ext)
 	if _, err := os.Stat(out); err == nil {
-		buildDone[name] = out
+		buildDone[key] = out
 		return out, nil
 	}
-	if err := compile(gocmd, name, files, out); err != nil {
+	if err := compile(gocmd, name, files, out, goos, goarch); err != nil {
 		return "", err
 	}
-	buildDone[name] = out
+	buildDone[key] = out
 	return out, nil
 }
 
 // compile writes the guest's sources into a scratch module and builds it to
 // out, atomically.
-func compile(gocmd, name string, files []string, out string) error {
+func compile(gocmd, name string, files []string, out, goos, goarch string) error {
 	dir, err := os.MkdirTemp("", "capwasi-guest-")
 	if err != nil {
 		return err
@@ -122,7 +148,7 @@ func compile(gocmd, name string, files []string, out string) error {
 	tmp := out + ".tmp" + fmt.Sprint(os.Getpid())
 	cmd := exec.Command(gocmd, "build", "-o", tmp, ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0",
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0",
 		"GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "GOWORK=off")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

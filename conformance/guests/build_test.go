@@ -2,6 +2,7 @@ package guests
 
 import (
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,4 +44,14 @@ func TestBuildUnknownGuest(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	assert.Contains(t, Names(), "hello")
+}
+
+func TestBuildNativeRunsOnTheHost(t *testing.T) {
+	t.Setenv("CAPWASI_CACHE", t.TempDir())
+	p, err := BuildNative("empty")
+	require.NoError(t, err)
+	require.NoError(t, exec.Command(p).Run())
+	w, err := Build("empty")
+	require.NoError(t, err)
+	assert.NotEqual(t, p, w, "the wasm and native builds are cached apart")
 }
