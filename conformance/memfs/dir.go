@@ -74,6 +74,12 @@ func (d *Dir) writable() error {
 
 // OpenFile opens a file or directory beneath d.
 func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) (common.WasiFile, error) {
+	// A read-only directory withholds PATH_CREATE_FILE and every write
+	// right (see Rights), so it refuses them first, even for a file that
+	// exists: OFLAGS_CREAT, write access, OFLAGS_TRUNC.
+	if d.readOnly && (opts.Write || opts.Oflags&(common.OflagsCreat|common.OflagsTrunc) != 0) {
+		return nil, common.EPERM
+	}
 	fsys := d.fs
 	fsys.mu.Lock()
 	defer fsys.mu.Unlock()
@@ -89,9 +95,6 @@ func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) 
 		}
 		if r.slash || opts.Oflags&common.OflagsDirectory != 0 {
 			return nil, common.EISDIR
-		}
-		if d.readOnly {
-			return nil, common.EPERM
 		}
 		n = fsys.newNode(common.FiletypeRegularFile)
 		r.parent.entries[strings.Clone(r.name)] = n
@@ -113,9 +116,6 @@ func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) 
 	}
 	if opts.Oflags&common.OflagsDirectory != 0 {
 		return nil, common.ENOTDIR
-	}
-	if d.readOnly && (opts.Write || opts.Oflags&common.OflagsTrunc != 0) {
-		return nil, common.EPERM
 	}
 	if opts.Oflags&common.OflagsTrunc != 0 {
 		n.data = n.data[:0]

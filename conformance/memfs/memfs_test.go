@@ -274,3 +274,17 @@ func TestLinkToTrailingSlashIsENOENT(t *testing.T) {
 	_, err := root.PathFilestat(bg, 0, "link")
 	assert.Equal(t, common.ENOENT, errno(err))
 }
+
+// A read-only directory withholds PATH_CREATE_FILE, so OFLAGS_CREAT is
+// refused even for a file that exists, as capstd-sync and wasmtime do
+// (conformance case sandbox/read-only-preopen-refuses-writes).
+func TestReadOnlyRefusesCreatOfExistingFile(t *testing.T) {
+	fsys := New()
+	open(t, fsys.Root(false), "f", common.OflagsCreat, true)
+	ro := fsys.Root(true)
+	_, err := ro.OpenFile(bg, "f", common.OpenOptions{Oflags: common.OflagsCreat, Read: true})
+	assert.Equal(t, common.EPERM, errno(err))
+	f, err := ro.OpenFile(bg, "f", common.OpenOptions{Read: true})
+	require.NoError(t, err, "reading stays allowed")
+	require.NoError(t, f.Close())
+}
