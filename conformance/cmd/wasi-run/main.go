@@ -20,6 +20,7 @@
 //	--trace                 log every WASI call to stderr
 //	--cache DIR             compilation cache directory (default: capwasi/wazero in the
 //	                        user cache directory); --cache="" disables it
+//	--timeout D             stop the guest after D (e.g. 30s); exit status 1
 //	--engine NAME           capwasi (the default), or wazero to run the module on
 //	                        wazero's built-in WASI instead, for comparison (no
 //	                        --tcplisten or --trace then)
@@ -31,6 +32,12 @@
 // flags: --engine capwasi|wazero (wazero's own WASI, to compare), --timeout
 // D (per read, write and wait; default 30s), --skip NAME[=REASON]
 // (repeatable), -v (a line per test), --trace and --cache as above.
+//
+// Interrupting wasi-run (SIGINT, SIGTERM) ends it at once, as it ends a
+// native program. Only with --timeout can a guest be stopped while it runs:
+// wazero's close-on-context-done then checks for the deadline at every loop
+// and call of the guest's code, which makes that code up to 3x slower, so
+// it is off otherwise (as in "wazero run" without -timeout).
 //
 // The exit status is the guest's exit code. wasi-run's own failures (a bad
 // flag, a missing module or directory, invalid wasm, a trap) print one line
@@ -56,6 +63,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/common"
@@ -70,7 +78,11 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.Background(), func() {}
+	if len(os.Args) > 1 && os.Args[1] == "testsuite" {
+		// The suite runner stops between tests and reports what ran.
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	}
 	code, err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -95,6 +107,7 @@ type config struct {
 	dirs, roDirs, env, listen listFlag
 	inheritEnv, trace         bool
 	cache                     string
+	timeout                   time.Duration
 	engine                    string
 	module                    string
 	args                      []string
@@ -112,6 +125,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.trace, "trace", false, "log every WASI call to stderr")
 	fs.StringVar(&c.cache, "cache", defaultCacheDir(), "compilation cache `DIR` (empty: none)")
 	fs.StringVar(&c.engine, "engine", "capwasi", "the WASI host: `capwasi`, or wazero for wazero's built-in WASI")
+	fs.DurationVar(&c.timeout, "timeout", 0, "stop the guest after `D` (0: never; the guest runs slower with one)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wasi-run [flags] MODULE.wasm [ARGS...]\n       wasi-run testsuite [flags] DIR...")
 		fs.PrintDefaults()
@@ -125,6 +139,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	}
 	c.module, c.args = fs.Arg(0), fs.Args()[1:]
 	switch {
+	case c.timeout < 0:
+		return nil, usageError{fmt.Sprintf("--timeout %v: negative", c.timeout)}
 	case c.engine == "capwasi":
 	case c.engine != "wazero":
 		return nil, usageError{fmt.Sprintf("--engine %q: want capwasi or wazero", c.engine)}
@@ -156,6 +172,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return 0, err
 	}
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	if c.engine == "wazero" {
 		return c.runWazero(ctx, wasm, stdin, stdout, stderr)
 	}
@@ -163,7 +184,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return 0, err
 	}
-	rt, err := newRuntime(ctx, c.cache)
+	rt, err := newRuntime(ctx, c.cache, c.timeout > 0)
 	if err != nil {
 		wasiCtx.Close()
 		return 0, err
@@ -180,10 +201,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return code, nil
 }
 
-// newRuntime returns a wazero runtime that stops guests when ctx is done and
-// caches compiled code in cacheDir (unless it is empty).
-func newRuntime(ctx context.Context, cacheDir string) (wazero.Runtime, error) {
-	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+// newRuntime returns a wazero runtime that caches compiled code in cacheDir
+// (unless it is empty) and, if stoppable, stops guests when ctx is done.
+func newRuntime(ctx context.Context, cacheDir string, stoppable bool) (wazero.Runtime, error) {
+	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(stoppable)
 	if cacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
 		if err != nil {

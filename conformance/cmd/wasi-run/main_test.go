@@ -149,3 +149,17 @@ func TestTCPListenPreopensASocket(t *testing.T) {
 	assert.Equal(t, "sock_accept 6 00000000", lines[2], "non-blocking accept with nobody connecting: EAGAIN")
 	assert.Equal(t, "fd_prestat_get 8 0000000000000000", lines[3], "a socket is not a pre-opened directory: EBADF")
 }
+
+func TestTimeoutStopsARunningGuest(t *testing.T) {
+	bench := build(t, "bench")
+	// Sorting 2^23 integers takes seconds of guest code with no host call
+	// in which the guest could be stopped.
+	start := time.Now()
+	_, _, _, err := runCLI(t, "", "--timeout", "300ms", bench, "-scale", "4", "cpu", "/")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "deadline exceeded")
+	assert.Less(t, time.Since(start), 20*time.Second)
+
+	_, _, _, err = runCLI(t, "", "--timeout", "-1s", bench, "nop", "/")
+	require.Error(t, err)
+}
