@@ -1,0 +1,192 @@
+package conformance
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Cases of the sandbox: no path, symbolic link or operation spanning two
+// pre-opens may reach outside a pre-opened directory or change a read-only
+// one. Every case also has the suite's own check that the directory beside
+// the root ("outside", holding "secret") is unchanged. A refused escape is
+// EPERM (wasmtime, wasi-testsuite interesting_paths) or ENOTCAPABLE.
+
+// readOnlyFileRights are every right of a file but FD_WRITE, as a Go guest
+// asks for them when it opens a file read-only (FD_FILESTAT_SET_SIZE
+// included): the file is opened for reading only.
+const readOnlyFileRights = "RIGHTS_FD_READ|RIGHTS_FD_SEEK|RIGHTS_FD_TELL|RIGHTS_FD_FILESTAT_GET|RIGHTS_FD_FILESTAT_SET_SIZE|RIGHTS_FD_FILESTAT_SET_TIMES|RIGHTS_FD_ALLOCATE|RIGHTS_FD_DATASYNC|RIGHTS_FD_SYNC|RIGHTS_FD_ADVISE"
+
+// refused is what an escape or a change to a read-only tree may answer.
+const refused = "EPERM|ENOTCAPABLE"
+
+// outsideLinks adds to mkTree's entries symbolic links planted by the host
+// that lead out: relative, absolute to the real secret, absolute to a
+// system file, and to a directory with a trailing slash.
+func outsideLinks(entries ...string) func(root string) error {
+	return func(root string) error {
+		if err := mkTree(entries...)(root); err != nil {
+			return err
+		}
+		outside := filepath.Join(filepath.Dir(root), "outside")
+		for name, target := range map[string]string{
+			"rel":      "../outside/secret",
+			"reldir":   "../outside",
+			"slashdir": "../outside/",
+			"abs":      filepath.Join(outside, "secret"),
+			"absdir":   outside,
+			"etc":      "/etc/passwd",
+		} {
+			if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func init() {
+	register(
+		Case{
+			Name: "sandbox/absolute-and-dot-dot-paths",
+			Tree: mkTree("dir/", "f=x"),
+			Script: `
+path_open 3 0 s:"/etc/passwd" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"/" 0 0 0 0 out:4               => ` + refused + `
+path_open 3 0 s:"/f" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:".." 0 0 0 0 out:4              => ` + refused + `
+path_open 3 0 s:"../outside/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"dir/../../outside/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"dir/../dir/../../root/f" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"../outside/new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"../outside/secret" OFLAGS_TRUNC 0 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"dir/.." 0 0 0 0 out:4          => ESUCCESS`,
+		},
+		Case{
+			// Every path function refuses ".." above the pre-open.
+			Name: "sandbox/dot-dot-in-every-path-function",
+			Tree: mkTree("f=x"),
+			Script: `
+path_create_directory 3 s:"../outside/d"        => ` + refused + `
+path_remove_directory 3 s:"../outside"          => ` + refused + `
+path_unlink_file 3 s:"../outside/secret"        => ` + refused + `
+path_filestat_get 3 0 s:"../outside/secret" out:64 => ` + refused + `
+path_filestat_set_times 3 0 s:"../outside/secret" 0 0 FSTFLAGS_MTIM_NOW => ` + refused + `
+path_rename 3 s:"f" 3 s:"../outside/f"          => ` + refused + `
+path_rename 3 s:"../outside/secret" 3 s:"got"   => ` + refused + `
+path_link 3 0 s:"../outside/secret" 3 s:"got"   => ` + refused + `
+path_link 3 0 s:"f" 3 s:"../outside/f"          => ` + refused + `
+path_symlink s:"f" 3 s:"../outside/l"           => ` + refused + `
+path_readlink 3 s:"../outside/secret" buf:16 out:4 => ` + refused,
+			Check: checkAll(wantFile("f", "x"), wantAbsent("got")),
+		},
+		Case{
+			// LESSONS (wazero's mounts): links the host planted that lead out,
+			// relative or absolute, are never followed out, at the end of a
+			// path or in its middle; reading a link's content is harmless.
+			Name: "sandbox/host-planted-symlinks",
+			Tree: outsideLinks("f=x"),
+			Script: `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"rel" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"abs" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"etc" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"reldir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"absdir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"rel" OFLAGS_TRUNC RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"reldir/new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
+path_filestat_get 3 LOOKUP_SYMLINK_FOLLOW s:"abs" out:64 => ` + refused + `
+path_filestat_get 3 0 s:"reldir/secret" out:64  => ` + refused + `
+path_filestat_set_times 3 LOOKUP_SYMLINK_FOLLOW s:"rel" 0 0 FSTFLAGS_MTIM_NOW => ` + refused + `
+path_create_directory 3 s:"absdir/d"            => ` + refused + `
+path_unlink_file 3 s:"reldir/secret"            => ` + refused + `
+path_rename 3 s:"f" 3 s:"reldir/f"              => ` + refused + `
+path_link 3 0 s:"f" 3 s:"absdir/f"              => ` + refused + `
+path_symlink s:"f" 3 s:"reldir/l"               => ` + refused + `
+path_filestat_get 3 0 s:"abs" out:64            => ESUCCESS u8@16:FILETYPE_SYMBOLIC_LINK
+path_readlink 3 s:"rel" buf:17 out:4            => ESUCCESS str:"../outside/secret" u32:17`,
+			Check: wantFile("f", "x"),
+		},
+		Case{
+			// LESSONS (2026 cap-std advisory): a link whose target ends in
+			// "/" is not followed by a no-follow open.
+			Name: "sandbox/symlink-to-slash-not-followed",
+			Tree: outsideLinks("sub/", "insub->sub/"),
+			Script: `
+path_open 3 0 s:"slashdir" 0 0 0 0 out:4        => ELOOP|ENOTDIR
+path_open 3 0 s:"slashdir" OFLAGS_DIRECTORY 0 0 0 out:4 => ELOOP|ENOTDIR
+path_open 3 0 s:"slashdir/" 0 0 0 0 out:4       => ` + refused + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"slashdir" 0 0 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"insub" OFLAGS_DIRECTORY 0 0 0 out:4 => ELOOP|ENOTDIR
+path_open 3 0 s:"insub/" OFLAGS_DIRECTORY 0 0 0 out:4 => ESUCCESS`,
+		},
+		Case{
+			// A link the guest makes may point anywhere (the content is only
+			// a string), but it is never followed out.
+			Name: "sandbox/guest-made-symlink",
+			Script: `
+path_symlink s:"../outside" 3 s:"esc"           => ESUCCESS|EPERM|ENOTCAPABLE
+path_open 3 0 s:"esc/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `|ENOENT
+path_open 3 0 s:"esc/new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `|ENOENT
+path_symlink s:"../../../../../../../../etc/passwd" 3 s:"deep" => ESUCCESS|EPERM|ENOTCAPABLE
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"deep" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `|ENOENT`,
+		},
+		Case{
+			// LESSONS (2026 advisory): O_TRUNC, like every write-capable
+			// flag, is refused in a read-only pre-open; nothing changes.
+			Name:     "sandbox/read-only-preopen-refuses-writes",
+			ReadOnly: true,
+			Tree:     mkTree("f=keep", "d/", "d/inner=x", "l->f"),
+			Script: `
+path_open 3 0 s:"new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"f" OFLAGS_CREAT 0 0 0 out:4    => ` + refused + `
+path_open 3 0 s:"f" 0 RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"f" OFLAGS_TRUNC 0 0 0 out:4    => ` + refused + `
+path_open 3 0 s:"f" OFLAGS_TRUNC RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_create_directory 3 s:"nd"                  => ` + refused + `
+path_remove_directory 3 s:"d"                   => ` + refused + `|ENOTEMPTY
+path_unlink_file 3 s:"d/inner"                  => ` + refused + `
+path_unlink_file 3 s:"l"                        => ` + refused + `
+path_rename 3 s:"f" 3 s:"g"                     => ` + refused + `
+path_link 3 0 s:"f" 3 s:"g"                     => ` + refused + `
+path_symlink s:"f" 3 s:"s"                      => ` + refused + `
+path_filestat_set_times 3 0 s:"f" 0 0 FSTFLAGS_MTIM_NOW => ` + refused + `
+fd_filestat_set_times 3 0 0 FSTFLAGS_MTIM_NOW   => ` + refused + `
+path_open 3 0 s:"f" 0 ` + readOnlyFileRights + ` 0 0 out:4>fd => ESUCCESS
+fd_write $fd iov:"x" out:4                      => EBADF|` + refused + `
+fd_pwrite $fd iov:"x" 0 out:4                   => EBADF|` + refused + `
+fd_filestat_set_size $fd 0                      => EBADF|EINVAL|` + refused + `
+fd_allocate $fd 0 100                           => EBADF|` + refused + `
+fd_filestat_set_times $fd 0 0 FSTFLAGS_MTIM_NOW => ` + refused + `
+fd_read $fd iovout:4 out:4                      => ESUCCESS str:"keep" u32:4`,
+			Check: checkAll(wantFile("f", "keep"), wantFile("d/inner", "x"), wantLink("l", "f"),
+				wantAbsent("new", "nd", "g", "s")),
+		},
+		Case{
+			// LESSONS: a read-only directory reports what it allows: no
+			// right to change the tree, nothing to write files with.
+			Name:     "sandbox/read-only-preopen-rights",
+			ReadOnly: true,
+			Tree:     mkTree("f=x", "d/"),
+			Script: `
+fd_fdstat_get 3 out:24 => ESUCCESS u64@8&RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR|RIGHTS_PATH_FILESTAT_GET:RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR|RIGHTS_PATH_FILESTAT_GET,u64@8&RIGHTS_PATH_CREATE_FILE|RIGHTS_PATH_CREATE_DIRECTORY|RIGHTS_PATH_UNLINK_FILE|RIGHTS_PATH_REMOVE_DIRECTORY|RIGHTS_PATH_RENAME_TARGET|RIGHTS_PATH_SYMLINK:0,u64@16&RIGHTS_FD_WRITE:0,u64@16&RIGHTS_FD_READ:RIGHTS_FD_READ
+path_open 3 0 s:"f" 0 ` + readOnlyFileRights + ` 0 0 out:4>fd => ESUCCESS
+fd_fdstat_get $fd out:24 => ESUCCESS u64@8&RIGHTS_FD_WRITE|RIGHTS_FD_ALLOCATE|RIGHTS_FD_FILESTAT_SET_SIZE:0,u64@8&RIGHTS_FD_READ:RIGHTS_FD_READ
+path_open 3 0 s:"d" OFLAGS_DIRECTORY RIGHTS_DIR_BASE RIGHTS_DIR_INHERITING 0 out:4>d => ESUCCESS
+fd_fdstat_get $d out:24 => ESUCCESS u64@8&RIGHTS_PATH_CREATE_FILE:0,u64@16&RIGHTS_FD_WRITE:0`,
+		},
+		Case{
+			// LESSONS (2026 advisory): an operation spanning two pre-opens
+			// needs write access on both; a file may not move or be linked
+			// into a read-only one. An implementation that cannot rename
+			// across pre-opens at all answers EXDEV.
+			Name: "sandbox/into-read-only-preopen",
+			Tree: mkTree("f=mine"),
+			More: []MoreDir{{GuestPath: "/ro", ReadOnly: true}},
+			Script: `
+path_rename 3 s:"f" 4 s:"f"                     => ` + refused + `|EXDEV
+path_link 3 0 s:"f" 4 s:"f"                     => ` + refused + `|EXDEV
+path_open 4 0 s:"f" 0 0 0 0 out:4               => ENOENT
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4  => ESUCCESS`,
+			Check: wantFile("f", "mine"),
+		},
+	)
+}
