@@ -154,13 +154,22 @@ func BenchmarkFunctions(b *testing.B) {
 // BenchmarkHostFunc measures the adapter's own cost per call, without the
 // wasm call around it: its host functions called directly, as wazero calls
 // them.
-func BenchmarkHostFunc(b *testing.B) {
+func BenchmarkHostFunc(b *testing.B) { benchHostFuncs(b, false) }
+
+// benchHostFuncs runs BenchmarkHostFunc, or with duringStart the calls as
+// a command makes them: with the context InstantiateModule gives its
+// start functions and the Host's cache empty at first.
+func benchHostFuncs(b *testing.B, duringStart bool) {
 	ours, _ := newBenchGuests(b)
 	for _, tc := range benchCases(ours) {
 		b.Run(tc.name, func(b *testing.B) {
 			fn := ours.host.hostFunc(functionByName(b, tc.name))
 			stack := make([]uint64, maxParams)
 			ctx := context.Background()
+			if duringStart {
+				ctx = startCtx(ours)
+				ours.host.last.Store(noBinding)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				copy(stack, tc.params)

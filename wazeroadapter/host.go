@@ -227,14 +227,18 @@ func (h *Host) lookup(ctx context.Context, mod api.Module) *instance {
 // no module matches.
 var noBinding = &binding{}
 
-// lookupSlow is lookup past the cache.
+// lookupSlow is lookup past the cache. Whichever way it finds the
+// instance, it refreshes the cache (see lookup), so that the calls of a
+// command, which all carry the instance in their context, take the fast
+// path from the second on rather than search the context every time.
 func (h *Host) lookupSlow(ctx context.Context, mod api.Module) *instance {
 	if in, ok := ctx.Value(instanceKey{h}).(*instance); ok {
-		if b := in.binding.Load(); b != nil {
-			if b.mod == mod {
-				return in
-			}
-		} else if in.bind(mod) {
+		b := in.binding.Load()
+		if b == nil && in.bind(mod) {
+			b = in.binding.Load()
+		}
+		if b != nil && b.mod == mod {
+			h.remember(in, b)
 			return in
 		}
 	}
@@ -243,10 +247,16 @@ func (h *Host) lookupSlow(ctx context.Context, mod api.Module) *instance {
 		return nil
 	}
 	in := v.(*instance)
-	if h.last.Load() == noBinding || in.misses.Add(1)%32 == 0 {
-		h.last.Store(in.binding.Load())
-	}
+	h.remember(in, in.binding.Load())
 	return in
+}
+
+// remember puts b, the binding of in, in the Host's cache when the cache
+// is empty, and otherwise on one miss of in's in 32.
+func (h *Host) remember(in *instance, b *binding) {
+	if h.last.Load() == noBinding || in.misses.Add(1)%32 == 0 {
+		h.last.Store(b)
+	}
 }
 
 // errNotBound is the trap of a call from a module that this Host does not
