@@ -64,9 +64,12 @@ func socketType(fd int) common.Filetype {
 
 func (s *socketFile) Filetype() common.Filetype { return s.typ }
 
+// Rights of a listener pass the rights of a connection on to what it
+// accepts (the binding intersects an accepted socket's rights with the
+// listener's inheriting set); a connection passes nothing on.
 func (s *socketFile) Rights() (base, inheriting common.Rights) {
 	if s.listener != nil {
-		return common.RightsListenerBase, 0
+		return common.RightsListenerBase, common.RightsSocketBase
 	}
 	return common.RightsSocketBase, 0
 }

@@ -44,8 +44,12 @@ func TestListenerFile(t *testing.T) {
 
 	lf, addr := listen(t)
 	assert.Equal(t, common.FiletypeSocketStream, lf.Filetype())
-	base, _ := lf.Rights()
+	base, inheriting := lf.Rights()
 	assert.Equal(t, common.RightsListenerBase, base)
+	// What it accepts may be read and written (conformance case
+	// sock_accept/accept-recv-send-shutdown: fd_fdstat_get of an accepted
+	// connection reported no rights).
+	assert.Equal(t, common.RightsSocketBase, inheriting)
 	st, err := lf.Filestat(bg)
 	require.NoError(t, err)
 	assert.Equal(t, common.FiletypeSocketStream, st.Filetype)
