@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Case is one conformance test: a guest run in a fresh directory tree and
@@ -37,6 +39,13 @@ type Case struct {
 	// More pre-opens more directories, from fd 4: each a fresh, empty
 	// directory named by its guest path, read-only when ro is true.
 	More []MoreDir
+	// Listen pre-opens a TCP listener on 127.0.0.1 (any port) after the
+	// directories: its descriptor is 4+len(More). Peer, when set, runs
+	// beside the guest with the listener's address; its error fails the
+	// case. A case that listens needs FeatureSockets and gets at most
+	// listenTimeout to run.
+	Listen bool
+	Peer   func(addr string) error
 	// Args are the arguments after the program name; Env the environment.
 	Args, Env []string
 	// Stdin is what the guest reads on fd 0. With a Script, the script
@@ -62,6 +71,10 @@ type Outcome struct {
 	Stdout   string
 	Stderr   string
 }
+
+// listenTimeout bounds a case that listens, whose guest could otherwise
+// wait for a connection for ever.
+const listenTimeout = 30 * time.Second
 
 // scriptFile is where a script travels when stdin is taken; runCase removes
 // it before checking the tree.
@@ -140,9 +153,35 @@ func runCase(ctx context.Context, e *engine, impl Impl, c Case, tmp string) case
 		}
 		spec.Dirs = append(spec.Dirs, Dir{HostPath: p, GuestPath: m.GuestPath, ReadOnly: m.ReadOnly})
 	}
+	var peerDone chan error
+	if c.Listen {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fail("%v", err)
+		}
+		defer l.Close() // the implementation may have closed it already
+		spec.Listeners = []net.Listener{l}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, listenTimeout)
+		defer cancel()
+		if c.Peer != nil {
+			peerDone = make(chan error, 1)
+			go func(addr string) { peerDone <- c.Peer(addr) }(l.Addr().String())
+		}
+	}
 	out, err := e.run(ctx, guest, impl, spec)
 	if err != nil {
 		return fail("run: %v", err)
+	}
+	if peerDone != nil {
+		select {
+		case err := <-peerDone:
+			if err != nil {
+				fail("peer: %v", err)
+			}
+		case <-time.After(listenTimeout):
+			fail("peer: still running %v after the guest ended", listenTimeout)
+		}
 	}
 	os.Remove(filepath.Join(root, scriptFile))
 
