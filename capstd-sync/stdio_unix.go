@@ -4,6 +4,7 @@ package capstdsync
 
 import (
 	"context"
+	"os"
 
 	"github.com/capwasi/capwasi/common"
 	"golang.org/x/sys/unix"
@@ -13,22 +14,42 @@ import (
 // 0, 1 or 2), inherited by a guest. It never changes the descriptor's flags
 // and never closes it: FDFLAGS_NONBLOCK is emulated by polling with a zero
 // timeout before each read or write, and a blocking read waits in poll(2),
-// looking at its context every cancelCheckInterval.
+// looking at its context every cancelCheckInterval. A stream that never
+// waits (a regular file, a block device, the null device) is not polled:
+// each read or write is one system call.
 type hostStream struct {
 	common.UnimplementedFile
-	fd     int
-	read   bool // stdin; otherwise stdout or stderr
-	typ    common.Filetype
-	flags  common.Fdflags
-	closed bool
+	fd         int
+	read       bool // stdin; otherwise stdout or stderr
+	typ        common.Filetype
+	neverWaits bool // see neverWaits
+	flags      common.Fdflags
+	closed     bool
 }
 
 func newHostStream(fd int, read bool) *hostStream {
 	f := &hostStream{fd: fd, read: read, typ: common.FiletypeUnknown}
-	if st, err := fdFilestat(fd); err == nil {
-		f.typ = st.Filetype
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) == nil {
+		f.typ = filetypeOfMode(uint32(st.Mode))
+		f.neverWaits = neverWaits(&st)
 	}
 	return f
+}
+
+// neverWaits reports whether reads and writes of the file st describes
+// always complete at once, so that poll(2) would always say it is ready: a
+// regular file, a block device, or the null device (os.DevNull). Pipes,
+// sockets, terminals and other devices may have to wait.
+func neverWaits(st *unix.Stat_t) bool {
+	switch uint32(st.Mode) & unix.S_IFMT {
+	case unix.S_IFREG, unix.S_IFBLK:
+		return true
+	case unix.S_IFCHR:
+		var null unix.Stat_t
+		return unix.Stat(os.DevNull, &null) == nil && uint32(null.Mode)&unix.S_IFMT == unix.S_IFCHR && null.Rdev == st.Rdev
+	}
+	return false
 }
 
 func inheritStdin() common.WasiFile  { return newHostStream(0, true) }
@@ -89,7 +110,7 @@ func (f *hostStream) Read(ctx context.Context, iovs [][]byte) (int, error) {
 	}
 	// A read(2) that blocks cannot be interrupted: wait for data first
 	// unless nothing could interrupt the wait anyway.
-	if f.flags&common.FdflagsNonblock != 0 || ctx.Done() != nil {
+	if !f.neverWaits && (f.flags&common.FdflagsNonblock != 0 || ctx.Done() != nil) {
 		if err := f.wait(ctx, false); err != nil {
 			return 0, err
 		}
@@ -103,7 +124,7 @@ func (f *hostStream) Write(ctx context.Context, iovs [][]byte) (int, error) {
 	}
 	// A write is tried at once: it seldom blocks, and when the host's
 	// descriptor is non-blocking a full pipe gives EAGAIN, then we wait.
-	if f.flags&common.FdflagsNonblock != 0 {
+	if f.flags&common.FdflagsNonblock != 0 && !f.neverWaits {
 		if err := f.wait(ctx, true); err != nil {
 			return 0, err
 		}

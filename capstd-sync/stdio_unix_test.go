@@ -4,6 +4,8 @@ package capstdsync
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -170,4 +172,43 @@ func TestInheritedStdioNeverClosesHostFds(t *testing.T) {
 	st, err := newHostStream(1, false).Filestat(bg)
 	require.NoError(t, err)
 	_ = st
+}
+
+// TestHostStreamNeverWaits: a regular file and the null device are never
+// polled (each transfer is one system call, also in non-blocking mode); a
+// pipe is.
+func TestHostStreamNeverWaits(t *testing.T) {
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	require.NoError(t, err)
+	defer file.Close()
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	require.NoError(t, err)
+	defer null.Close()
+	_, w := pipe(t, 0)
+
+	for _, tc := range []struct {
+		name  string
+		fd    int
+		never bool
+	}{
+		{"regular file", int(file.Fd()), true},
+		{"null device", int(null.Fd()), true},
+		{"pipe", w, false},
+	} {
+		f := newHostStream(tc.fd, false)
+		assert.Equal(t, tc.never, f.neverWaits, tc.name)
+		require.NoError(t, f.SetFdflags(bg, common.FdflagsNonblock))
+		n, err := f.Write(bg, [][]byte{[]byte("abc")})
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, 3, n, tc.name)
+	}
+	in := newHostStream(int(null.Fd()), true)
+	assert.True(t, in.neverWaits)
+	n, err := in.Read(cancelAfter(t, time.Second), [][]byte{make([]byte, 4)})
+	require.NoError(t, err)
+	assert.Zero(t, n, "end of file")
+
+	st, err := file.Stat()
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), st.Size())
 }
