@@ -169,6 +169,12 @@ func TestFileFdflags(t *testing.T) {
 	assert.Zero(t, getfl(t, fd)&(syscall.O_NONBLOCK|syscall.O_APPEND))
 	data, _ := os.ReadFile(filepath.Join(root, "f"))
 	assert.Contains(t, []string{"abcdexyz", "xyzde"}, string(data))
+
+	// NONBLOCK alone, which regular files ignore, is only recorded.
+	require.NoError(t, f.SetFdflags(bg, common.FdflagsNonblock))
+	assert.Zero(t, getfl(t, fd)&syscall.O_NONBLOCK, "no system call")
+	got, _ = f.Fdflags(bg)
+	assert.Equal(t, common.FdflagsNonblock, got, "reported back")
 }
 
 func TestOpenFileErrors(t *testing.T) {

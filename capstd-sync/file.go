@@ -46,15 +46,21 @@ func (f *file) Rights() (base, inheriting common.Rights) {
 // call, as nothing but this file changes the descriptor's flags.
 func (f *file) Fdflags(context.Context) (common.Fdflags, error) { return f.flags, nil }
 
-// SetFdflags changes FDFLAGS_APPEND and FDFLAGS_NONBLOCK with one
+// SetFdflags changes FDFLAGS_APPEND and FDFLAGS_NONBLOCK with
 // fcntl(F_SETFL) on the descriptor, never by reopening the file; nothing
-// is called when they do not change. The sync flags cannot change after
-// open: asking to is ENOTSUP.
+// is called when they do not change, nor when only FDFLAGS_NONBLOCK
+// changes on a regular file, which the systems ignore it for (Go guests
+// set it after every open): it is only recorded. The sync flags cannot
+// change after open: asking to is ENOTSUP.
 func (f *file) SetFdflags(_ context.Context, flags common.Fdflags) error {
 	if flags&syncFdflags != f.sync {
 		return common.ENOTSUP
 	}
 	if flags == f.flags {
+		return nil
+	}
+	if f.typ == common.FiletypeRegularFile && (flags^f.flags)&^common.FdflagsNonblock == 0 {
+		f.flags = flags
 		return nil
 	}
 	if err := f.f.SetFlags(openFlagsOf(flags)); err != nil {
