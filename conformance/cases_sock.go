@@ -47,18 +47,20 @@ func expectEOF(c net.Conn) error {
 	return nil
 }
 
-// pingPong is a peer that sends "ping", wants "pong" back, then the end of
-// the guest's stream, and closes.
-func pingPong(addr string) error {
-	c, err := dial(addr)
-	if err != nil {
-		return err
+// peer returns a Case.Peer that connects, sends send, wants want back and
+// then the end of the guest's stream, and closes.
+func peer(send, want string) func(addr string) error {
+	return func(addr string) error {
+		c, err := dial(addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := c.Write([]byte(send)); err != nil {
+			return err
+		}
+		return errors.Join(expect(c, want), expectEOF(c))
 	}
-	defer c.Close()
-	if _, err := c.Write([]byte("ping")); err != nil {
-		return err
-	}
-	return errors.Join(expect(c, "pong"), expectEOF(c))
 }
 
 // nonSocketErrnos returns the steps checking that each sock_* function
@@ -95,7 +97,7 @@ sock_shutdown 99 SDFLAGS_WR                     => EBADF`,
 			Name:   "sock_accept/accept-recv-send-shutdown",
 			Needs:  []Feature{FeatureSockets},
 			Listen: true,
-			Peer:   pingPong,
+			Peer:   peer("ping", "pong"),
 			Script: `
 fd_fdstat_get 4 out:24                          => ESUCCESS u8@0:FILETYPE_SOCKET_STREAM,u64@8&RIGHTS_SOCK_ACCEPT:RIGHTS_SOCK_ACCEPT
 fd_prestat_get 4 out:8                          => EBADF
@@ -113,17 +115,7 @@ fd_close $c                                     => ESUCCESS`,
 			Name:   "sock_recv/peek-and-fd-calls",
 			Needs:  []Feature{FeatureSockets},
 			Listen: true,
-			Peer: func(addr string) error {
-				c, err := dial(addr)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				if _, err := c.Write([]byte("abcdef")); err != nil {
-					return err
-				}
-				return errors.Join(expect(c, "via fd_write"), expectEOF(c))
-			},
+			Peer:   peer("abcdef", "via fd_write"),
 			Script: `
 sock_accept 4 0 out:4>c                         => ESUCCESS u32:5
 poll_oneoff ` + subscriptions(fdSub(1, fdRead, 5), guard) + ` out:64 2 out:4 => ESUCCESS u64@0:1,u16@8:0,u8@10:EVENTTYPE_FD_READ,u64@16>0 u32:1
@@ -154,14 +146,7 @@ sock_accept 4 FDFLAGS_NONBLOCK out:4            => EAGAIN`,
 			Name:   "sock_send/flags-and-pointers",
 			Needs:  []Feature{FeatureSockets},
 			Listen: true,
-			Peer: func(addr string) error {
-				c, err := dial(addr)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				return errors.Join(expect(c, "ok"), expectEOF(c))
-			},
+			Peer:   peer("", "ok"),
 			Script: `
 sock_accept 4 0x20 out:4                        => EINVAL
 sock_accept 4 0 ` + badPtr + `                   => EFAULT
