@@ -101,22 +101,34 @@ func (h *Host) Close(ctx context.Context) error { return h.mod.Close(ctx) }
 // InstantiateModule takes ownership of wasiCtx, whatever it returns: when
 // the module closes (by proc_exit, api.Module.Close, the runtime closing,
 // or a failed instantiation), every descriptor the guest still holds is
-// closed, then wasiCtx.Close is called, exactly once.
+// closed, then wasiCtx.Close is called, exactly once. wazero v1.12.0 does
+// not always say when a module closes: with close-on-context-done, a
+// module its context watcher closes just as a call returns is closed
+// without notice (see releaseClosed). Such an instance is released by
+// the Host's next InstantiateModule, or by [Host.Run] before it returns.
 //
 // Errors: those of wazero's InstantiateModule; a nil wasiCtx or compiled;
 // a wasiCtx returning a nil standard stream, directory or socket, or more
 // descriptors than [WithMaxOpenFiles] allows.
 func (h *Host) InstantiateModule(ctx context.Context, compiled wazero.CompiledModule, wasiCtx common.WasiCtx, config wazero.ModuleConfig) (api.Module, error) {
+	mod, _, err := h.instantiate(ctx, compiled, wasiCtx, config)
+	return mod, err
+}
+
+// instantiate is InstantiateModule, also returning the instance when the
+// module is not nil.
+func (h *Host) instantiate(ctx context.Context, compiled wazero.CompiledModule, wasiCtx common.WasiCtx, config wazero.ModuleConfig) (api.Module, *instance, error) {
 	if wasiCtx == nil {
-		return nil, errors.New("wazeroadapter: nil WasiCtx")
+		return nil, nil, errors.New("wazeroadapter: nil WasiCtx")
 	}
+	h.releaseClosed()
 	in, err := h.newInstance(wasiCtx)
 	if err == nil && compiled == nil {
 		err = errors.New("wazeroadapter: nil wazero.CompiledModule")
 	}
 	if err != nil {
 		in.requestClose()
-		return nil, err
+		return nil, nil, err
 	}
 	in.hasMemory = len(compiled.ExportedMemories()) > 0 || len(compiled.ImportedMemories()) > 0
 	if config == nil {
@@ -127,7 +139,7 @@ func (h *Host) InstantiateModule(ctx context.Context, compiled wazero.CompiledMo
 	mod, err := h.r.InstantiateModule(ictx, compiled, config)
 	if mod == nil {
 		in.requestClose()
-		return nil, err
+		return nil, nil, err
 	}
 	if !in.bind(mod) {
 		// A guest call bound the instance to another module: one
@@ -135,12 +147,29 @@ func (h *Host) InstantiateModule(ctx context.Context, compiled wazero.CompiledMo
 		// guest called during its start. Refuse rather than mix them up.
 		_ = mod.Close(ctx)
 		in.requestClose()
-		return nil, fmt.Errorf("wazeroadapter: %s: its WasiCtx was claimed by another module instantiated with the same context", mod)
+		return nil, nil, fmt.Errorf("wazeroadapter: %s: its WasiCtx was claimed by another module instantiated with the same context", mod)
 	}
 	if mod.IsClosed() {
 		in.requestClose()
 	}
-	return mod, err
+	return mod, in, err
+}
+
+// releaseClosed releases the instances whose module has closed without
+// wazero calling their CloseNotify. wazero v1.12.0 can skip it: when
+// close-on-context-done closes a module just as a call of it returns, the
+// closing is left to the module's next call, and a later api.Module.Close
+// finds the module closed already and does nothing. Each InstantiateModule
+// sweeps such instances (an atomic load per live instance), so that their
+// descriptors are released at the latest when the next guest starts; Run
+// releases its own instance when it returns.
+func (h *Host) releaseClosed() {
+	h.bound.Range(func(k, v any) bool {
+		if k.(api.Module).IsClosed() {
+			v.(*instance).requestClose()
+		}
+		return true
+	})
 }
 
 // Run instantiates compiled with wasiCtx and config as InstantiateModule
@@ -154,9 +183,12 @@ func (h *Host) InstantiateModule(ctx context.Context, compiled wazero.CompiledMo
 // close-on-context-done enabled, then with exitCode its code. Run takes
 // ownership of wasiCtx as InstantiateModule does.
 func (h *Host) Run(ctx context.Context, compiled wazero.CompiledModule, wasiCtx common.WasiCtx, config wazero.ModuleConfig) (exitCode uint32, err error) {
-	mod, err := h.InstantiateModule(ctx, compiled, wasiCtx, config)
+	mod, in, err := h.instantiate(ctx, compiled, wasiCtx, config)
 	if mod != nil {
-		defer mod.Close(ctx)
+		defer func() {
+			_ = mod.Close(ctx)
+			in.releaseNow() // in case wazero did not notify (see releaseClosed)
+		}()
 	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {

@@ -210,6 +210,17 @@ func (in *instance) releaseIfIdle() {
 	}
 }
 
+// releaseNow releases the instance, waiting for a release another
+// goroutine is carrying out (see Host.releaseClosed) to finish. Only for
+// an instance whose module runs no more guest code, so that no call can
+// hold it long.
+func (in *instance) releaseNow() {
+	in.closeRequested.Store(true)
+	in.mu.Lock()
+	in.release()
+	in.mu.Unlock()
+}
+
 // lock locks the instance for a call, unless it was released: false.
 func (in *instance) lock() bool {
 	in.mu.Lock()
