@@ -83,7 +83,7 @@ args_sizes_get out:4 out:4                      => ESUCCESS u32:3 u32:30
 args_get out:12 out:30                          => ESUCCESS _ str:"wasicall\x00h\xc3\xa9llo w\xc3\xb6rld\x00\xe6\x97\xa5\xe6\x9c\xac\x00"`,
 		},
 		Case{
-			// The pointers in argv point at the strings, in order.
+			// environ_get's pointers point at the strings, in order.
 			Name: "environ/pointers-into-the-buffer",
 			Env:  []string{"A=1", "B=22"},
 			Script: `
