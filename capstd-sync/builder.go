@@ -42,9 +42,19 @@ type WasiCtxBuilder struct {
 	sockets  []net.Listener
 	clocks   common.Clocks
 	random   io.Reader
+	maxArgs  int // most bytes of arguments and environment; 0: DefaultMaxArgsEnvSize
 	errs     []error
 	built    bool
 }
+
+// DefaultMaxArgsEnvSize is the most bytes of arguments and environment a
+// context may hold unless [WasiCtxBuilder.MaxArgsEnvSize] says otherwise:
+// 2 MiB, counting each string with its NUL (as args_sizes_get and
+// environ_sizes_get do), ARG_MAX on Linux with the default 8 MiB stack.
+// It matches the binding's own default limit (wazeroadapter's
+// DefaultMaxArgsEnvSize), so that a context the builder accepts is not
+// refused when the guest starts.
+const DefaultMaxArgsEnvSize = 2 << 20
 
 type preopenSpec struct {
 	dir       *Dir
@@ -217,6 +227,19 @@ func (b *WasiCtxBuilder) PreopenSocket(l net.Listener) *WasiCtxBuilder {
 	return b
 }
 
+// MaxArgsEnvSize sets the most bytes the arguments and the environment may
+// take together, each string counted with its NUL (default
+// [DefaultMaxArgsEnvSize]); [WasiCtxBuilder.Build] refuses more with an
+// error wrapping both [ErrInvalidBuilder] and [common.E2BIG], as execve(2)
+// refuses an oversized command line. A limit below 1 is invalid.
+func (b *WasiCtxBuilder) MaxArgsEnvSize(n int) *WasiCtxBuilder {
+	if n < 1 {
+		return b.fail("MaxArgsEnvSize(%d): need at least 1", n)
+	}
+	b.maxArgs = n
+	return b
+}
+
 // Clocks replaces the clocks (clock_time_get, clock_res_get, and the clock
 // subscriptions of poll_oneoff), for example with fixed ones for a
 // deterministic run. A nil c is invalid.
@@ -240,16 +263,26 @@ func (b *WasiCtxBuilder) Random(r io.Reader) *WasiCtxBuilder {
 }
 
 // Build returns the context. Its errors: every invalid input recorded by
-// the methods above (joined, each wrapping [ErrInvalidBuilder]), a second
-// Build, a listener that cannot be a socket file, and a failure to get the
-// scheduler's wake-up descriptor. On error nothing given to the builder has
-// been taken or closed.
+// the methods above (joined, each wrapping [ErrInvalidBuilder]), arguments
+// and environment larger than [WasiCtxBuilder.MaxArgsEnvSize] allows (also
+// wrapping [common.E2BIG]), a second Build, a listener that cannot be a
+// socket file, and a failure to get the scheduler's wake-up descriptor. On
+// error nothing given to the builder has been taken or closed.
 func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 	if b.built {
 		return nil, fmt.Errorf("%w: Build called twice", ErrInvalidBuilder)
 	}
-	if len(b.errs) > 0 {
-		return nil, errors.Join(b.errs...)
+	limit := b.maxArgs
+	if limit == 0 {
+		limit = DefaultMaxArgsEnvSize
+	}
+	errs := b.errs[:len(b.errs):len(b.errs)]
+	if size := stringsSize(b.args) + stringsSize(b.env); size > uint64(limit) {
+		errs = append(errs, fmt.Errorf("%w: arguments and environment of %d bytes, more than %d (MaxArgsEnvSize): %w",
+			ErrInvalidBuilder, size, limit, common.E2BIG))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	for _, p := range b.preopens {
 		if p.dir.Fd() == ^uintptr(0) { // closed since PreopenDir
@@ -292,4 +325,13 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 	}
 	b.built = true
 	return c, nil
+}
+
+// stringsSize returns the bytes of list's strings, each with its NUL.
+func stringsSize(list []string) uint64 {
+	var n uint64
+	for _, s := range list {
+		n += uint64(len(s)) + 1
+	}
+	return n
 }

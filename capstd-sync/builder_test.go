@@ -205,3 +205,25 @@ func TestBuilderRefusesForeignListener(t *testing.T) {
 	_, err = NewListenerFile(fakeListener{l})
 	require.Error(t, err)
 }
+
+func TestBuilderArgsEnvSize(t *testing.T) {
+	// "prog" "-v" "A=1": 5 + 3 + 4 = 12 bytes with their NULs.
+	ctx, err := NewWasiCtxBuilder().MaxArgsEnvSize(12).Args("prog", "-v").Env("A", "1").Build()
+	require.NoError(t, err, "exactly the limit")
+	require.NoError(t, ctx.Close())
+
+	_, err = NewWasiCtxBuilder().MaxArgsEnvSize(11).Args("prog", "-v").Env("A", "1").Build()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalidBuilder)
+	assert.ErrorIs(t, err, common.E2BIG)
+	assert.Contains(t, err.Error(), "12 bytes, more than 11")
+
+	_, err = NewWasiCtxBuilder().Args(strings.Repeat("x", DefaultMaxArgsEnvSize)).Build()
+	assert.ErrorIs(t, err, common.E2BIG, "the default limit")
+	ctx, err = NewWasiCtxBuilder().Args(strings.Repeat("x", DefaultMaxArgsEnvSize-1)).Build()
+	require.NoError(t, err, "the default limit exactly")
+	require.NoError(t, ctx.Close())
+
+	_, err = NewWasiCtxBuilder().MaxArgsEnvSize(0).Build()
+	assert.ErrorIs(t, err, ErrInvalidBuilder)
+}

@@ -24,6 +24,14 @@
 // the implementation as views of guest memory, without copies, and the
 // frequent calls allocate nothing. [WithTrace] logs every call.
 //
+// Limits bound what one guest can make the host do, each with a default
+// and an option: open descriptors ([WithMaxOpenFiles], EMFILE), path length
+// and components ([WithMaxPathLength], [WithMaxPathComponents],
+// ENAMETOOLONG), directory entries per fd_readdir
+// ([WithMaxReaddirEntries]), bytes per read or write ([WithMaxIOBytes], a
+// short transfer) and the size of the arguments and environment
+// ([WithMaxArgsEnvSize], E2BIG). docs/security.md lists them.
+//
 // The errno choices, where the specification leaves room, follow wasmtime
 // and the WebAssembly wasi-testsuite; docs/architecture.md (section
 // wazeroadapter) lists them.

@@ -327,13 +327,32 @@ func (in *instance) io(ctx context.Context, mod api.Module, stack []uint64, acce
 }
 
 // iovecs decodes the iovec array parameter at stack[i] (pointer) and
-// stack[i+1] (count) into the instance's reused slice. The views stay in
-// the slice after the call (clearing them would cost every call write
-// barriers); memory drops them when the guest memory is replaced.
+// stack[i+1] (count) into the instance's reused slice, cut to
+// WithMaxIOBytes. The views stay in the slice after the call (clearing them
+// would cost every call write barriers); memory drops them when the guest
+// memory is replaced.
 func (in *instance) iovecs(mem memory, stack []uint64, i int) ([][]byte, uint32, common.Errno) {
 	iovs, total, errno := mem.iovecs(in.iovs, u32(stack[i]), u32(stack[i+1]))
 	in.iovs = iovs
+	if total > in.maxIO {
+		iovs, total = cutIovecs(iovs, in.maxIO)
+	}
 	return iovs, total, errno
+}
+
+// cutIovecs shortens iovs, whose total exceeds max, to the first max bytes:
+// the buffer holding the max-th byte is cut there and those after it are
+// dropped. It returns the shortened slice and max.
+func cutIovecs(iovs [][]byte, max uint32) ([][]byte, uint32) {
+	left := max
+	for i, b := range iovs {
+		if uint64(len(b)) >= uint64(left) {
+			iovs[i] = b[:left]
+			return iovs[:i+1], max
+		}
+		left -= uint32(len(b))
+	}
+	return iovs, max - left
 }
 
 // fdRenumber moves descriptor fd to number to, closing what to held. Both

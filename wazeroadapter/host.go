@@ -108,8 +108,10 @@ func (h *Host) Close(ctx context.Context) error { return h.mod.Close(ctx) }
 // the Host's next InstantiateModule, or by [Host.Run] before it returns.
 //
 // Errors: those of wazero's InstantiateModule; a nil wasiCtx or compiled;
-// a wasiCtx returning a nil standard stream, directory or socket, or more
-// descriptors than [WithMaxOpenFiles] allows.
+// a wasiCtx returning a nil standard stream, directory or socket, more
+// descriptors than [WithMaxOpenFiles] allows, or more bytes of arguments
+// and environment than [WithMaxArgsEnvSize] allows (wrapping
+// [common.E2BIG]).
 func (h *Host) InstantiateModule(ctx context.Context, compiled wazero.CompiledModule, wasiCtx common.WasiCtx, config wazero.ModuleConfig) (api.Module, error) {
 	mod, _, err := h.instantiate(ctx, compiled, wasiCtx, config)
 	return mod, err

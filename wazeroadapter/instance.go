@@ -49,9 +49,12 @@ type instance struct {
 	closeRequested atomic.Bool
 	closed         bool // guarded by mu
 
-	hasMemory bool
-	maxPath   int
-	fds       FdTable[fdEntry]
+	hasMemory     bool
+	maxPath       int    // WithMaxPathLength
+	maxComponents int    // WithMaxPathComponents
+	maxReaddir    int    // WithMaxReaddirEntries
+	maxIO         uint32 // WithMaxIOBytes
+	fds           FdTable[fdEntry]
 
 	args, environ         []string
 	argsSize, environSize uint32 // bytes of the strings with their NULs
@@ -74,14 +77,17 @@ type instance struct {
 // so that the returned instance, released, closes them all.
 func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 	in := &instance{
-		host:    h,
-		id:      h.nextID.Add(1),
-		wasi:    w,
-		maxPath: h.opts.maxPathLength,
-		fds:     FdTable[fdEntry]{limit: h.opts.maxOpenFiles},
-		clocks:  w.Clocks(),
-		random:  w.Random(),
-		sched:   w.Sched(),
+		host:          h,
+		id:            h.nextID.Add(1),
+		wasi:          w,
+		maxPath:       h.opts.maxPathLength,
+		maxComponents: h.opts.maxPathComponents,
+		maxReaddir:    h.opts.maxReaddirEntries,
+		maxIO:         h.opts.maxIOBytes,
+		fds:           FdTable[fdEntry]{limit: h.opts.maxOpenFiles},
+		clocks:        w.Clocks(),
+		random:        w.Random(),
+		sched:         w.Sched(),
 	}
 	var errs []error
 	add := func(what string, f common.WasiFile, dir common.WasiDir, guestPath string, isPreopen bool) {
@@ -123,6 +129,10 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 	if in.environSize, err = listSize(in.environ); err != nil {
 		errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx.Environ: %w", err))
 	}
+	if total := listBytes(in.args) + listBytes(in.environ); total > h.opts.maxArgsEnvSize {
+		errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: arguments and environment of %d bytes, more than %d (WithMaxArgsEnvSize): %w",
+			total, h.opts.maxArgsEnvSize, common.E2BIG))
+	}
 	switch {
 	case in.clocks == nil:
 		errs = append(errs, errors.New("wazeroadapter: WasiCtx: nil Clocks"))
@@ -149,14 +159,20 @@ func newEntry(f common.WasiFile) fdEntry {
 // string and its NUL. More than 4 GiB, which the guest could not address:
 // E2BIG.
 func listSize(list []string) (uint32, error) {
-	var n uint64
-	for _, s := range list {
-		n += uint64(len(s)) + 1
-	}
+	n := listBytes(list)
 	if n > math.MaxUint32 || uint64(len(list))*4 > math.MaxUint32 {
 		return 0, common.E2BIG
 	}
 	return uint32(n), nil
+}
+
+// listBytes returns the bytes of the strings of list, each with its NUL.
+func listBytes(list []string) uint64 {
+	var n uint64
+	for _, s := range list {
+		n += uint64(len(s)) + 1
+	}
+	return n
 }
 
 // bind ties the instance to mod, once, and reports whether mod is the

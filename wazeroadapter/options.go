@@ -3,6 +3,7 @@ package wazeroadapter
 import (
 	"errors"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -15,6 +16,24 @@ const (
 	// DefaultMaxPathLength is the default longest path, in bytes, a guest
 	// may pass: 4096, PATH_MAX on Linux.
 	DefaultMaxPathLength = 4096
+	// DefaultMaxPathComponents is the default most components (names
+	// between slashes, "." and ".." included) a path may have: 512. A
+	// resolver that walks a path one component at a time holds a
+	// descriptor per level; this bounds what one call can make it hold.
+	DefaultMaxPathComponents = 512
+	// DefaultMaxReaddirEntries is the default most directory entries one
+	// fd_readdir call asks the implementation for: 1024, several times
+	// what a guest's usual 4 to 8 KiB buffer holds.
+	DefaultMaxReaddirEntries = 1024
+	// DefaultMaxIOBytes is the default most bytes one fd_read, fd_write,
+	// fd_pread, fd_pwrite, sock_recv or sock_send call moves: 16 MiB. A
+	// call asking for more is a short transfer, which guests handle as
+	// they must on any POSIX system.
+	DefaultMaxIOBytes = 16 << 20
+	// DefaultMaxArgsEnvSize is the default most bytes of arguments and
+	// environment, each string with its NUL, an instance may be started
+	// with: 2 MiB, ARG_MAX on Linux with the default 8 MiB stack.
+	DefaultMaxArgsEnvSize = 2 << 20
 )
 
 // Option configures a [Host]; pass options to [Instantiate] or [Run].
@@ -22,14 +41,25 @@ type Option func(*options)
 
 // options holds what the Options set.
 type options struct {
-	maxOpenFiles  int
-	maxPathLength int
-	trace         io.Writer
-	err           error // the first invalid option
+	maxOpenFiles      int
+	maxPathLength     int
+	maxPathComponents int
+	maxReaddirEntries int
+	maxIOBytes        uint32
+	maxArgsEnvSize    uint64
+	trace             io.Writer
+	err               error // the first invalid option
 }
 
 func defaultOptions() options {
-	return options{maxOpenFiles: DefaultMaxOpenFiles, maxPathLength: DefaultMaxPathLength}
+	return options{
+		maxOpenFiles:      DefaultMaxOpenFiles,
+		maxPathLength:     DefaultMaxPathLength,
+		maxPathComponents: DefaultMaxPathComponents,
+		maxReaddirEntries: DefaultMaxReaddirEntries,
+		maxIOBytes:        DefaultMaxIOBytes,
+		maxArgsEnvSize:    DefaultMaxArgsEnvSize,
+	}
 }
 
 // fail records the first invalid option.
@@ -60,12 +90,63 @@ func WithMaxOpenFiles(n int) Option {
 // ENAMETOOLONG before the implementation sees it. n must be at least 1;
 // otherwise [Instantiate] returns an error.
 func WithMaxPathLength(n int) Option {
+	return atLeastOne("WithMaxPathLength", n, func(o *options) { o.maxPathLength = n })
+}
+
+// WithMaxPathComponents limits the number of components of every path a
+// guest passes (default [DefaultMaxPathComponents]): the non-empty names
+// between slashes, "." and ".." included, so "a//b/../c/" has four. A path
+// with more fails with ENAMETOOLONG before the implementation sees it; the
+// content of a symbolic link path_symlink would create is checked the same
+// way. n must be at least 1; otherwise [Instantiate] returns an error.
+func WithMaxPathComponents(n int) Option {
+	return atLeastOne("WithMaxPathComponents", n, func(o *options) { o.maxPathComponents = n })
+}
+
+// WithMaxReaddirEntries limits the directory entries one fd_readdir call
+// asks the implementation for (default [DefaultMaxReaddirEntries]), however
+// large the guest's buffer, so that one call's work is bounded. A call that
+// stops at the limit with more entries to come reports its buffer full
+// (bufused equal to its length), ending with a header whose name length
+// reaches past the buffer, which a guest reads as a truncated entry: it
+// calls again from the cookie of the last whole entry, as the specification
+// says, and loses nothing. n must be at least 1; otherwise [Instantiate]
+// returns an error.
+func WithMaxReaddirEntries(n int) Option {
+	return atLeastOne("WithMaxReaddirEntries", n, func(o *options) { o.maxReaddirEntries = n })
+}
+
+// WithMaxIOBytes limits the bytes one fd_read, fd_write, fd_pread,
+// fd_pwrite, sock_recv or sock_send call moves (default
+// [DefaultMaxIOBytes]). Buffers beyond the limit are cut (the last one
+// partly) before the implementation sees them: the call is a short
+// transfer, not an error, as readv(2) and writev(2) may be. n must be at
+// least 1; a value above 2^32-1 (more than a guest can address) is that.
+// Otherwise [Instantiate] returns an error.
+func WithMaxIOBytes(n int) Option {
+	return atLeastOne("WithMaxIOBytes", n, func(o *options) { o.maxIOBytes = uint32(min(uint64(n), math.MaxUint32)) })
+}
+
+// WithMaxArgsEnvSize limits the bytes of the arguments and the environment
+// an instance starts with, together: every string with its NUL, as
+// args_sizes_get and environ_sizes_get report them (default
+// [DefaultMaxArgsEnvSize]). A WasiCtx offering more makes
+// [Host.InstantiateModule] fail with an error wrapping [common.E2BIG], as
+// execve(2) does. n must be at least 1; otherwise [Instantiate] returns an
+// error.
+func WithMaxArgsEnvSize(n int) Option {
+	return atLeastOne("WithMaxArgsEnvSize", n, func(o *options) { o.maxArgsEnvSize = uint64(n) })
+}
+
+// atLeastOne returns the Option named name that calls set when n is at
+// least 1, and records an invalid option otherwise.
+func atLeastOne(name string, n int, set func(*options)) Option {
 	return func(o *options) {
 		if n < 1 {
-			o.fail("WithMaxPathLength(" + strconv.Itoa(n) + "): need at least 1")
+			o.fail(name + "(" + strconv.Itoa(n) + "): need at least 1")
 			return
 		}
-		o.maxPathLength = n
+		set(o)
 	}
 }
 

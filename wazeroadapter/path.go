@@ -26,9 +26,30 @@ func (in *instance) dir(fd uint32, need common.Rights) (*fdEntry, common.Errno) 
 func isDir(e *fdEntry) bool { return e.dir != nil }
 
 // path decodes the path parameter at stack[i] (pointer) and stack[i+1]
-// (length).
+// (length). More components than WithMaxPathComponents allows:
+// ENAMETOOLONG.
 func (in *instance) path(mem memory, stack []uint64, i int) (string, common.Errno) {
-	return mem.path(u32(stack[i]), u32(stack[i+1]), in.maxPath)
+	p, errno := mem.path(u32(stack[i]), u32(stack[i+1]), in.maxPath)
+	if errno == common.ESUCCESS && tooManyComponents(p, in.maxComponents) {
+		return "", common.ENAMETOOLONG
+	}
+	return p, errno
+}
+
+// tooManyComponents reports whether p has more than max components: names
+// between slashes that are not empty. Paths with at most max slashes, the
+// usual case, are answered by counting slashes alone.
+func tooManyComponents(p string, max int) bool {
+	if strings.Count(p, "/") < max {
+		return false
+	}
+	n := 0
+	for name := range strings.SplitSeq(p, "/") {
+		if name != "" {
+			n++
+		}
+	}
+	return n > max
 }
 
 // lookupflags decodes a lookupflags parameter: only SYMLINK_FOLLOW may be

@@ -2,6 +2,7 @@ package wazeroadapter
 
 import (
 	"context"
+	"math"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -43,7 +44,10 @@ func fdReaddir(ctx context.Context, in *instance, mod api.Module, stack []uint64
 
 // readdir writes the entries of dir from cookie into buf and returns the
 // bytes used. It asks the implementation for batches no larger than what
-// the rest of the buffer can hold, so that it reads little it must drop.
+// the rest of the buffer can hold, so that it reads little it must drop,
+// and for at most WithMaxReaddirEntries entries in all, plus one to learn
+// whether more follow. When more do, the call ends as if the buffer were
+// full (see cutShort).
 func (in *instance) readdir(ctx context.Context, dir common.WasiDir, buf []byte, cookie common.Dircookie) (uint32, common.Errno) {
 	if len(buf) == 0 {
 		return 0, common.ESUCCESS
@@ -51,9 +55,9 @@ func (in *instance) readdir(ctx context.Context, dir common.WasiDir, buf []byte,
 	if in.dirents == nil {
 		in.dirents = make([]common.DirEntry, direntBatch)
 	}
-	used := 0
+	used, left := 0, in.maxReaddir // left: entries this call may still write
 	for {
-		batch := in.dirents[:min(len(in.dirents), (len(buf)-used)/common.DirentSize+1)]
+		batch := in.dirents[:min(len(in.dirents), (len(buf)-used)/common.DirentSize+1, left+1)]
 		n, err := dir.Readdir(ctx, cookie, batch)
 		if err != nil {
 			clear(batch)
@@ -64,6 +68,10 @@ func (in *instance) readdir(ctx context.Context, dir common.WasiDir, buf []byte,
 		}
 		batch = batch[:min(n, len(batch))]
 		for i := range batch {
+			if left == 0 { // an entry beyond the limit: more to come
+				clear(batch)
+				return cutShort(buf, used, cookie), common.ESUCCESS
+			}
 			d := &batch[i]
 			var h [common.DirentSize]byte
 			le.PutUint64(h[0:], uint64(d.Next))
@@ -77,7 +85,24 @@ func (in *instance) readdir(ctx context.Context, dir common.WasiDir, buf []byte,
 				return uint32(used), common.ESUCCESS
 			}
 			cookie = d.Next
+			left--
 		}
 		clear(batch)
 	}
+}
+
+// cutShort ends a listing stopped by WithMaxReaddirEntries before the
+// buffer was full, without the work of filling it: after the used bytes it
+// writes (as far as it fits) the header of an entry whose name would reach
+// past the buffer's end, and reports the whole buffer used. A guest takes
+// it for the truncated entry the specification describes and calls again
+// from the cookie of the last whole entry; the header's own cookie is that
+// one too.
+func cutShort(buf []byte, used int, resume common.Dircookie) uint32 {
+	var h [common.DirentSize]byte
+	le.PutUint64(h[0:], uint64(resume))
+	rest := len(buf) - used
+	le.PutUint32(h[16:], uint32(min(uint64(rest), math.MaxUint32)))
+	copy(buf[used:], h[:])
+	return uint32(len(buf))
 }
