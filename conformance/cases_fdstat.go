@@ -150,6 +150,19 @@ fd_filestat_set_size $w 0                       => ENOTCAPABLE`,
 			Check: wantFile("f", "hello"),
 		},
 		Case{
+			// A size or offset above 2^63-1 cannot be a file's: EINVAL (as
+			// a negative off_t) or EFBIG; nothing changes.
+			Name: "fd_filestat_set_size/too-large",
+			Tree: mkTree("f=hello"),
+			Script: `
+path_open 3 0 s:"f" 0 RIGHTS_FILE_BASE 0 0 out:4>fd => ESUCCESS
+fd_filestat_set_size $fd 0x8000000000000000     => EINVAL|EFBIG
+fd_filestat_set_size $fd 0xFFFFFFFFFFFFFFFF     => EINVAL|EFBIG
+fd_pwrite $fd iov:"x" 0x8000000000000000 out:4  => EINVAL|EFBIG
+fd_filestat_get $fd out:64                      => ESUCCESS u64@32:5`,
+			Check: wantFile("f", "hello"),
+		},
+		Case{
 			Name: "fd_filestat_set_times/nanoseconds",
 			Tree: mkTree("f=hello"),
 			Script: fmt.Sprintf(`

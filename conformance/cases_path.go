@@ -91,6 +91,18 @@ path_open 3 0 s:"f/." 0 0 0 0 out:4             => ENOTDIR`,
 			Script: pathErrors(`path_open %s 0 %s 0 0 0 0 out:4`),
 		},
 		Case{
+			// The descriptor table holds 1024 descriptors (0 to 1023): one
+			// more open is EMFILE, and closing one makes room again.
+			Name: "path_open/table-full-EMFILE",
+			Tree: mkTree("f="),
+			Script: strings.Repeat("path_open 3 0 s:\"f\" 0 RIGHTS_FD_READ 0 0 out:4 => ESUCCESS\n", 1020) + `
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4  => EMFILE
+path_open 3 0 s:"new" OFLAGS_CREAT 0 0 0 out:4  => EMFILE
+fd_close 1000                                   => ESUCCESS
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4  => ESUCCESS u32:1000`,
+			Check: wantAbsent("new"),
+		},
+		Case{
 			Name: "path_open/bad-output-pointer-EFAULT",
 			Script: `
 path_open 3 0 s:"new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 ` + badPtr + ` => EFAULT`,
