@@ -150,16 +150,28 @@ func TestTCPListenPreopensASocket(t *testing.T) {
 	assert.Equal(t, "fd_prestat_get 8 0000000000000000", lines[3], "a socket is not a pre-opened directory: EBADF")
 }
 
+// spinModule is a module whose _start loops forever without a host call:
+// only wazero's close-on-context-done can stop it.
+var spinModule = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+	0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type: func() -> ()
+	0x03, 0x02, 0x01, 0x00, // function 0 of type 0
+	0x05, 0x03, 0x01, 0x00, 0x01, // memory: one page
+	0x07, 0x13, 0x02, // exports:
+	0x06, '_', 's', 't', 'a', 'r', 't', 0x00, 0x00, // _start, function 0
+	0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00, // memory, memory 0
+	0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, // code: loop br 0 end end
+}
+
 func TestTimeoutStopsARunningGuest(t *testing.T) {
-	bench := build(t, "bench")
-	// Sorting 2^23 integers takes seconds of guest code with no host call
-	// in which the guest could be stopped.
+	spin := filepath.Join(t.TempDir(), "spin.wasm")
+	require.NoError(t, os.WriteFile(spin, spinModule, 0o644))
 	start := time.Now()
-	_, _, _, err := runCLI(t, "", "--timeout", "300ms", bench, "-scale", "4", "cpu", "/")
+	_, _, _, err := runCLI(t, "", "--timeout", "200ms", spin)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "deadline exceeded")
 	assert.Less(t, time.Since(start), 20*time.Second)
 
-	_, _, _, err = runCLI(t, "", "--timeout", "-1s", bench, "nop", "/")
+	_, _, _, err = runCLI(t, "", "--timeout", "-1s", spin)
 	require.Error(t, err)
 }
