@@ -4,7 +4,10 @@
 //   - capwasi: the wasi-run command (wazeroadapter over capstd-sync);
 //   - wazero: the wazero command's "wazero run", wazero's built-in WASI with
 //     the directory mounted by -mount;
-//   - native: the same guest source compiled for the host.
+//   - native: the same guest source compiled for the host;
+//   - memfs: wazeroadapter over an in-memory file system, so that
+//     capwasi's time splits into the guest's own (with the binding) and
+//     the host's.
 //
 // Each sample is one process, so that its peak RSS can be read; the guest
 // times its own loop (time.Now around it), so that a sample's time per
@@ -30,10 +33,15 @@ const (
 	Capwasi = "capwasi" // wasi-run: wazeroadapter over capstd-sync
 	Wazero  = "wazero"  // wazero run: wazero's built-in WASI
 	Native  = "native"  // the guest's source built for the host
+	// Memfs is wazeroadapter over the conformance suite's in-memory file
+	// system (conformance/memfs), with the fixtures loaded into it: the
+	// guest's own code and the binding, without system calls. capwasi's
+	// time less this one is what capstd-sync and the kernel cost.
+	Memfs = "memfs"
 )
 
 // Engines lists the engines in column order.
-var Engines = []string{Capwasi, Wazero, Native}
+var Engines = []string{Capwasi, Wazero, Native, Memfs}
 
 // Workload is one row of the table.
 type Workload struct {

@@ -27,6 +27,9 @@ func BenchmarkCrossEngine(b *testing.B) {
 	for _, w := range Workloads() {
 		b.Run(w.Name, func(b *testing.B) {
 			for _, eng := range Engines {
+				if eng == Memfs && w.Startup {
+					continue
+				}
 				b.Run("engine="+eng, func(b *testing.B) {
 					var ns, ops, rss, wall int64
 					runs := int64(0)
@@ -62,8 +65,13 @@ func sharedEnv(b *testing.B) *Env {
 		if envErr != nil {
 			return
 		}
+		self, err := os.Executable()
+		if err != nil {
+			envErr = err
+			return
+		}
 		var tools Tools
-		if tools, envErr = BuildTools(Tools{}, envBin); envErr != nil {
+		if tools, envErr = BuildTools(Tools{Memfs: self}, envBin); envErr != nil {
 			return
 		}
 		env, envErr = NewEnv(context.Background(), tools, "", 1)
@@ -75,6 +83,7 @@ func sharedEnv(b *testing.B) *Env {
 }
 
 func TestMain(m *testing.M) {
+	ServeMemfs()
 	code := m.Run()
 	if env != nil {
 		env.Close()
@@ -155,7 +164,7 @@ func TestWriteTable(t *testing.T) {
 	assert.Contains(t, text.String(), "2.00")
 	lines := strings.Split(strings.TrimSpace(md.String()), "\n")
 	require.Len(t, lines, 4)
-	assert.True(t, strings.HasPrefix(lines[2], "| fstat | 100 ns | 200 ns | 50 ns | 0.50 | 2.00 |"), lines[2])
+	assert.True(t, strings.HasPrefix(lines[2], "| fstat | 100 ns | 200 ns | 50 ns | - | 0.50 | 2.00 |"), lines[2])
 }
 
 func TestSaveLoadCompare(t *testing.T) {
@@ -194,9 +203,10 @@ func TestGuestNatively(t *testing.T) {
 	}
 	tools, err := BuildTools(Tools{WasiRun: "-", Wazero: "-", BenchWasm: "-", EmptyWasm: "-"}, t.TempDir())
 	require.NoError(t, err)
-	e := &Env{Tools: tools, Dir: t.TempDir(), Scale: 0.002}
+	dir := t.TempDir()
+	e := &Env{Tools: tools, Dir: dir, fixtures: dir, Scale: 0.002}
 	ctx := context.Background()
-	_, _, err = e.exec(ctx, Native, e.guestArgs("setup", e.Dir))
+	_, _, err = e.exec(ctx, Native, e.guestArgs("setup", dir))
 	require.NoError(t, err)
 	for _, w := range Workloads() {
 		if w.Name == "sleep" {
@@ -207,4 +217,30 @@ func TestGuestNatively(t *testing.T) {
 		assert.Positive(t, s.Ops, w.Name)
 		assert.Positive(t, s.Wall, w.Name)
 	}
+}
+
+// TestMemfsEngine runs the bench guest on the memfs engine (this test
+// binary serving it, as wasi-bench does) over a small fixture tree.
+func TestMemfsEngine(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("builds and compiles the guest: a minute under the race detector")
+	}
+	self, err := os.Executable()
+	require.NoError(t, err)
+	tools, err := BuildTools(Tools{WasiRun: "-", Wazero: "-", EmptyWasm: "-", EmptyNative: "-", Memfs: self}, t.TempDir())
+	require.NoError(t, err)
+	dir := t.TempDir()
+	e := &Env{Tools: tools, Dir: dir, fixtures: filepath.Join(dir, "fixtures"), memfsCache: filepath.Join(dir, "cache"), Scale: 0.002}
+	require.NoError(t, os.Mkdir(e.fixtures, 0o755))
+	ctx := context.Background()
+	_, _, err = e.exec(ctx, Native, e.guestArgs("setup", e.fixtures))
+	require.NoError(t, err)
+	for _, name := range []string{"open8", "churn", "list"} {
+		s, err := e.Run(ctx, Workload{Name: name}, Memfs)
+		require.NoError(t, err, name)
+		assert.Positive(t, s.Ops, name)
+	}
+	s, err := e.Run(ctx, Workload{Name: "startup-warm", Startup: true}, Memfs)
+	require.NoError(t, err)
+	assert.Zero(t, s.Ops, "no startup rows for memfs")
 }

@@ -66,6 +66,9 @@ func (e *Env) Measure(ctx context.Context, ws []Workload, runs int, progress io.
 		order := append(slices.Clone(Engines[r%len(Engines):]), Engines[:r%len(Engines)]...)
 		for i, w := range ws {
 			for _, eng := range order {
+				if eng == Memfs && (e.Memfs == "" || w.Startup) {
+					continue
+				}
 				s, err := e.Run(ctx, w, eng)
 				if err != nil {
 					return nil, err
@@ -147,12 +150,12 @@ func (r *Row) maxSpread() float64 {
 
 // WriteTable writes the report as a table: aligned text, or Markdown.
 func (rep *Report) WriteTable(w io.Writer, markdown bool) error {
-	header := []string{"workload", "capwasi", "wazero", "native", "capwasi/wazero", "capwasi/native", "spread", "peak RSS MiB c/w/n"}
+	header := []string{"workload", "capwasi", "wazero", "native", "memfs", "capwasi/wazero", "capwasi/native", "spread", "peak RSS MiB c/w/n"}
 	var lines [][]string
 	for _, r := range rep.Rows {
 		lines = append(lines, []string{
 			r.Name,
-			formatNs(r.NsPerOp[Capwasi]), formatNs(r.NsPerOp[Wazero]), formatNs(r.NsPerOp[Native]),
+			formatNs(r.NsPerOp[Capwasi]), formatNs(r.NsPerOp[Wazero]), formatNs(r.NsPerOp[Native]), formatNs(r.NsPerOp[Memfs]),
 			fmt.Sprintf("%.2f", r.VsWazero), fmt.Sprintf("%.2f", r.VsNative),
 			fmt.Sprintf("%.0f%%", 100*r.maxSpread()),
 			fmt.Sprintf("%s/%s/%s", formatMiB(r.MaxRSSKiB[Capwasi]), formatMiB(r.MaxRSSKiB[Wazero]), formatMiB(r.MaxRSSKiB[Native])),
@@ -162,7 +165,7 @@ func (rep *Report) WriteTable(w io.Writer, markdown bool) error {
 		var b strings.Builder
 		row := func(cells []string) { b.WriteString("| " + strings.Join(cells, " | ") + " |\n") }
 		row(header)
-		row([]string{"---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"})
+		row([]string{"---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"})
 		for _, l := range lines {
 			row(l)
 		}

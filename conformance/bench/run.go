@@ -19,14 +19,16 @@ const guestDir = "/bench"
 // compilation cache per engine, ready to take samples.
 type Env struct {
 	Tools
-	// Dir is the scratch directory.
+	// Dir is the scratch directory: the fixtures are in its subdirectory
+	// "fixtures", which the wasm engines mount as /bench, the compilation
+	// caches beside it.
 	Dir string
 	// Scale is the bench guest's -scale: 1 for the real sizes, less for
 	// quick checks.
 	Scale float64
 
-	capwasiCache, wazeroCache string
-	ownDir                    bool
+	fixtures, capwasiCache, wazeroCache, memfsCache string
+	ownDir                                          bool
 }
 
 // NewEnv prepares an Env: the scratch directory dir (a new temporary one
@@ -46,18 +48,29 @@ func NewEnv(ctx context.Context, tools Tools, dir string, scale float64) (*Env, 
 		e.Close()
 		return nil, err
 	}
-	e.capwasiCache = filepath.Join(e.Dir, ".cache-capwasi")
-	e.wazeroCache = filepath.Join(e.Dir, ".cache-wazero")
-	for _, d := range []string{e.capwasiCache, e.wazeroCache} {
+	e.fixtures = filepath.Join(e.Dir, "fixtures")
+	e.capwasiCache = filepath.Join(e.Dir, "cache-capwasi")
+	e.wazeroCache = filepath.Join(e.Dir, "cache-wazero")
+	e.memfsCache = filepath.Join(e.Dir, "cache-memfs")
+	for _, d := range []string{e.fixtures, e.capwasiCache, e.wazeroCache, e.memfsCache} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return fail(err)
 		}
 	}
-	if _, _, err := e.exec(ctx, Native, e.guestArgs("setup", e.Dir)); err != nil {
+	if _, _, err := e.exec(ctx, Native, e.guestArgs("setup", e.fixtures)); err != nil {
 		return fail(fmt.Errorf("bench: making the fixtures: %w", err))
 	}
 	// Warm the caches: one run of each guest under each wasm engine.
-	for _, eng := range []string{Capwasi, Wazero} {
+	for _, eng := range []string{Capwasi, Wazero, Memfs} {
+		if eng == Memfs {
+			if e.Memfs == "" {
+				continue
+			}
+			if _, err := e.Run(ctx, Workload{Name: "nop"}, eng); err != nil {
+				return fail(err)
+			}
+			continue
+		}
 		if _, err := e.Run(ctx, Workload{Name: "startup-warm", Startup: true}, eng); err != nil {
 			return fail(err)
 		}
@@ -90,13 +103,14 @@ func (s Sample) NsPerOp() float64 { return float64(s.Ns) / float64(max(s.Ops, 1)
 // resultLine is the line the bench guest prints to standard error.
 var resultLine = regexp.MustCompile(`(?m)^bench (\S+) ops=(\d+) ns=(\d+)$`)
 
-// Run takes one sample of workload w under engine (Capwasi, Wazero or
-// Native), in a process of its own.
+// Run takes one sample of workload w under engine (Capwasi, Wazero, Native
+// or Memfs), in a process of its own. Memfs has no startup rows (it does
+// not say how fast a command starts).
 func (e *Env) Run(ctx context.Context, w Workload, engine string) (Sample, error) {
 	if w.Startup {
 		return e.runStartup(ctx, w, engine)
 	}
-	dir := e.Dir
+	dir := e.fixtures
 	if engine != Native {
 		dir = guestDir
 	}
@@ -119,13 +133,15 @@ func (e *Env) runStartup(ctx context.Context, w Workload, engine string) (Sample
 	switch engine {
 	case Native:
 		cmd = []string{e.EmptyNative}
+	case Memfs:
+		return Sample{}, nil
 	case Capwasi, Wazero:
 		cache := e.capwasiCache
 		if engine == Wazero {
 			cache = e.wazeroCache
 		}
 		if w.Cold {
-			d, err := os.MkdirTemp(e.Dir, ".cold-")
+			d, err := os.MkdirTemp(e.Dir, "cache-cold-")
 			if err != nil {
 				return Sample{}, err
 			}
@@ -136,7 +152,7 @@ func (e *Env) runStartup(ctx context.Context, w Workload, engine string) (Sample
 	default:
 		return Sample{}, fmt.Errorf("bench: unknown engine %q", engine)
 	}
-	_, s, err := e.run(ctx, cmd)
+	_, s, err := e.run(ctx, cmd, false)
 	if err != nil {
 		return Sample{}, fmt.Errorf("bench: %s under %s: %w", w.Name, engine, err)
 	}
@@ -159,10 +175,12 @@ func (e *Env) exec(ctx context.Context, engine string, args []string) ([]byte, S
 		cmd = append(e.wasmCommand(engine, e.capwasiCache, e.BenchWasm), args...)
 	case Wazero:
 		cmd = append(e.wasmCommand(engine, e.wazeroCache, e.BenchWasm), args...)
+	case Memfs:
+		cmd = append([]string{e.Memfs, e.memfsCache, e.fixtures, e.BenchWasm}, args...)
 	default:
 		return nil, Sample{}, fmt.Errorf("bench: unknown engine %q", engine)
 	}
-	stderr, s, err := e.run(ctx, cmd)
+	stderr, s, err := e.run(ctx, cmd, engine == Memfs)
 	if err != nil {
 		return stderr, s, fmt.Errorf("bench: %s under %s: %w\n%s", args[len(args)-2], engine, err, stderr)
 	}
@@ -174,14 +192,15 @@ func (e *Env) exec(ctx context.Context, engine string, args []string) ([]byte, S
 // the compilation cache; the guest's arguments follow.
 func (e *Env) wasmCommand(engine, cache, module string) []string {
 	if engine == Capwasi {
-		return []string{e.WasiRun, "--cache", cache, "--dir", e.Dir + "::" + guestDir, module}
+		return []string{e.WasiRun, "--cache", cache, "--dir", e.fixtures + "::" + guestDir, module}
 	}
-	return []string{e.Wazero, "run", "-cachedir", cache, "-mount", e.Dir + ":" + guestDir, module}
+	return []string{e.Wazero, "run", "-cachedir", cache, "-mount", e.fixtures + ":" + guestDir, module}
 }
 
 // run runs argv with standard output to the null device, and returns its
-// standard error and the sample's wall time and peak RSS.
-func (e *Env) run(ctx context.Context, argv []string) ([]byte, Sample, error) {
+// standard error and the sample's wall time and peak RSS. With memfs, it
+// is a memfs runner (see [ServeMemfs]).
+func (e *Env) run(ctx context.Context, argv []string, memfs bool) ([]byte, Sample, error) {
 	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		return nil, Sample{}, err
@@ -190,6 +209,9 @@ func (e *Env) run(ctx context.Context, argv []string) ([]byte, Sample, error) {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = null, &stderr
+	if memfs {
+		cmd.Env = append(os.Environ(), memfsEnv+"=1")
+	}
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)

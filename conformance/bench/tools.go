@@ -21,6 +21,9 @@ type Tools struct {
 	BenchNative string // the bench guest for the host
 	EmptyWasm   string // the empty guest for wasip1
 	EmptyNative string // the empty guest for the host
+	// Memfs is a program that calls [ServeMemfs] first thing: wasi-bench
+	// or this package's test binary. Empty: no memfs column.
+	Memfs string
 }
 
 // BuildTools fills the empty fields of t, building into dir: wasi-run with

@@ -3,7 +3,10 @@
 // wasi-run command), under wazero's built-in WASI (the wazero command) and
 // natively, interleaved, and prints the median time of one operation of
 // each workload under each engine, the ratios capwasi/wazero and
-// capwasi/native, the noise and the peak RSS.
+// capwasi/native, the noise and the peak RSS. The memfs column is the
+// bench guest on capwasi's binding over an in-memory file system (wasi-bench
+// runs itself for it): the guest's own cost, which capwasi cannot lower;
+// capwasi less memfs is the host's.
 //
 // Usage:
 //
@@ -23,6 +26,7 @@
 //	--wasi-run PATH     the wasi-run command to measure (default: built from this module)
 //	--wazero PATH       the wazero command (default: built from the module cache's
 //	                    wazero, the version capwasi uses)
+//	--no-memfs          leave out the memfs column
 //
 // It needs the go command to build the guests and the commands it is not
 // given. Run it on a quiet machine: it prints the load average before and
@@ -42,6 +46,7 @@ import (
 )
 
 func main() {
+	bench.ServeMemfs() // when wasi-bench runs itself as the memfs engine
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -75,8 +80,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var tools bench.Tools
 	fs.StringVar(&tools.WasiRun, "wasi-run", "", "the wasi-run command `PATH` (default: built)")
 	fs.StringVar(&tools.Wazero, "wazero", "", "the wazero command `PATH` (default: built)")
+	noMemfs := fs.Bool("no-memfs", false, "leave out the memfs column")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if !*noMemfs {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		tools.Memfs = self
 	}
 	if fs.NArg() > 0 || *runs < 1 || *scale <= 0 {
 		fs.Usage()
