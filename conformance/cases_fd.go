@@ -218,7 +218,11 @@ fd_seek $fd 0 0xFFFFFFFF out:8                  => EINVAL`,
 fd_seek 3 0 WHENCE_CUR out:8                    => ` + dirContentErrnos + `
 fd_seek 3 0 WHENCE_SET out:8                    => ` + dirContentErrnos + `
 fd_seek 3 0 WHENCE_END out:8                    => ` + dirContentErrnos + `
-fd_tell 3 out:8                                 => ` + dirContentErrnos,
+fd_tell 3 out:8                                 => ` + dirContentErrnos + `
+path_create_directory 3 s:"d"                   => ESUCCESS
+path_open 3 0 s:"d" OFLAGS_DIRECTORY RIGHTS_FD_SEEK 0 0 out:4>d => ESUCCESS
+fd_seek $d 0 WHENCE_CUR out:8                   => ` + dirContentErrnos + `
+fd_fdstat_get $d out:24                         => ESUCCESS u8@0:FILETYPE_DIRECTORY,u64@8&RIGHTS_FD_SEEK:0`,
 		},
 		Case{
 			Name: "fd_seek/fd_tell-streams-ESPIPE",

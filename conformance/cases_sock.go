@@ -131,14 +131,19 @@ sock_shutdown $c SDFLAGS_RD|SDFLAGS_WR          => ESUCCESS`,
 			// No connection is pending: accepting on a non-blocking
 			// listener is EAGAIN. (sock_accept's flags are those of the
 			// new connection, not of the wait.)
+			// LESSONS: sockets come after the pre-opened directories, so
+			// that wasi-libc's scan for them stops at the first socket.
 			Name:   "sock_accept/nonblocking-EAGAIN",
 			Needs:  []Feature{FeatureSockets},
+			More:   []MoreDir{{GuestPath: "/more"}},
 			Listen: true,
 			Script: `
-fd_fdstat_set_flags 4 FDFLAGS_NONBLOCK          => ESUCCESS
-fd_fdstat_get 4 out:24                          => ESUCCESS u16@2:FDFLAGS_NONBLOCK
-sock_accept 4 0 out:4                           => EAGAIN
-sock_accept 4 FDFLAGS_NONBLOCK out:4            => EAGAIN`,
+fd_prestat_get 4 out:8                          => ESUCCESS u32@4:5
+fd_prestat_get 5 out:8                          => EBADF
+fd_fdstat_set_flags 5 FDFLAGS_NONBLOCK          => ESUCCESS
+fd_fdstat_get 5 out:24                          => ESUCCESS u8@0:FILETYPE_SOCKET_STREAM,u16@2:FDFLAGS_NONBLOCK
+sock_accept 5 0 out:4                           => EAGAIN
+sock_accept 5 FDFLAGS_NONBLOCK out:4            => EAGAIN`,
 		},
 		Case{
 			// Flags preview1 does not define, and bad pointers, are refused
