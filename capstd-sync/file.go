@@ -153,7 +153,7 @@ func (f *file) Sync(context.Context) error { return wasiErr(f.f.Sync()) }
 
 func (f *file) Datasync(context.Context) error { return wasiErr(f.f.Datasync()) }
 
-// Read is one readv(2). A FIFO or device in the tree that may block is
+// Read is one readv(2) (read(2) for one buffer). A FIFO or device in the tree that may block is
 // first waited for in poll(2), so that a cancelled context can end the wait.
 func (f *file) Read(ctx context.Context, iovs [][]byte) (int, error) {
 	if err := f.waitStream(ctx, false); err != nil {
@@ -172,7 +172,8 @@ func (f *file) Pread(_ context.Context, iovs [][]byte, offset common.Filesize) (
 	return n, wasiErr(err)
 }
 
-// Write is one writev(2), after a wait as for Read.
+// Write is one writev(2) (write(2) for one buffer), after a wait as for
+// Read.
 func (f *file) Write(ctx context.Context, iovs [][]byte) (int, error) {
 	if err := f.waitStream(ctx, true); err != nil {
 		return 0, err
