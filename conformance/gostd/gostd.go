@@ -54,10 +54,15 @@ type Host struct {
 
 // WasiRunHost returns the Host that runs test binaries with the wasi-run
 // binary at wasiRun on engine ("capwasi" or "wazero"), compiling into
-// cacheDir (none when empty), mounting / as / and passing PWD and PATH.
+// cacheDir (none when empty), mounting / as / and passing PWD and PATH, as
+// Go's go_wasip1_wasm_exec does, and GOWASIRUNTIME=engine: Go's tests skip
+// what they know a runtime gets wrong by that variable (wazero's untracked
+// directory renames, wasmtime's when it is unset), so each host is judged
+// as Go's own builders judge it, and capwasi, which Go does not know, on
+// every test.
 func WasiRunHost(wasiRun, engine, cacheDir string) Host {
 	return Host{Name: engine, Exec: []string{wasiRun, "--engine", engine, "--cache", cacheDir,
-		"--dir", "/::/", "--env", "PWD", "--env", "PATH"}}
+		"--dir", "/::/", "--env", "PWD", "--env", "PATH", "--env", "GOWASIRUNTIME=" + engine}}
 }
 
 // BuildWasiRun builds the wasi-run command for the host system into dir
@@ -169,6 +174,11 @@ func runPackage(ctx context.Context, opts Options, h Host, pkg string) (Outcome,
 	}
 	cmd := exec.CommandContext(ctx, goCmd, append(args, pkg)...)
 	cmd.Env = append(hostEnv(), "GOOS=wasip1", "GOARCH=wasm")
+	// On cancellation, interrupt go test, which passes the interrupt on
+	// to the running test binary (wasi-run then stops the guest), rather
+	// than kill it and leave the binary running.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

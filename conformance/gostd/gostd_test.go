@@ -63,7 +63,8 @@ func TestQuoteExec(t *testing.T) {
 	assert.Equal(t, "/bin/wasi-run --cache '' --dir /::/ '/a b'", quoteExec([]string{"/bin/wasi-run", "--cache", "", "--dir", "/::/", "/a b"}))
 	h := WasiRunHost("/t/wasi-run", "wazero", "/c")
 	assert.Equal(t, "wazero", h.Name)
-	assert.Equal(t, []string{"/t/wasi-run", "--engine", "wazero", "--cache", "/c", "--dir", "/::/", "--env", "PWD", "--env", "PATH"}, h.Exec)
+	assert.Equal(t, []string{"/t/wasi-run", "--engine", "wazero", "--cache", "/c", "--dir", "/::/", "--env", "PWD", "--env", "PATH",
+		"--env", "GOWASIRUNTIME=wazero"}, h.Exec)
 }
 
 func TestMarkdown(t *testing.T) {
