@@ -70,6 +70,7 @@ import (
 	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/wazeroadapter"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
 // usageError is a problem with the command line: exit status 2.
@@ -194,6 +195,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if c.trace {
 		opts = append(opts, wazeroadapter.WithTrace(stderr))
 	}
+	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator(c.timeout > 0))
 	code, err := wazeroadapter.Run(ctx, rt, wasm, wasiCtx, opts...)
 	if err != nil {
 		return code, fmt.Errorf("%s: %w", c.module, err)
@@ -297,7 +299,7 @@ func (c *config) build(stdin io.Reader, stdout, stderr io.Writer) (common.WasiCt
 // runWazero runs wasm on wazero's built-in WASI with the command line's
 // arguments, environment and directories.
 func (c *config) runWazero(ctx context.Context, wasm []byte, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
-	eng, err := engine.New("wazero", engine.Options{CacheDir: c.cache})
+	eng, err := engine.New("wazero", engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0})
 	if err != nil {
 		return 0, err
 	}
