@@ -13,8 +13,9 @@ import (
 
 // capwasiEngine runs guests on wazeroadapter over capstd-sync.
 type capwasiEngine struct {
-	cache wazero.CompilationCache
-	trace io.Writer
+	cache     wazero.CompilationCache
+	trace     io.Writer
+	stoppable bool
 }
 
 func (*capwasiEngine) Name() string { return "capwasi" }
@@ -24,7 +25,7 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 	if err != nil {
 		return 0, err
 	}
-	rt := newRuntime(ctx, e.cache)
+	rt := newRuntime(ctx, e.cache, e.stoppable)
 	defer rt.Close(ctx)
 	var opts []wazeroadapter.Option
 	if e.trace != nil {

@@ -16,7 +16,8 @@ import (
 // wazeroEngine runs guests on wazero's own wasi_snapshot_preview1, with
 // real clocks, sleep and randomness, as the wazero CLI does.
 type wazeroEngine struct {
-	cache wazero.CompilationCache
+	cache     wazero.CompilationCache
+	stoppable bool
 }
 
 func (*wazeroEngine) Name() string { return "wazero" }
@@ -33,7 +34,7 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 			return 0, fmt.Errorf("%s: not a directory", d.Host)
 		}
 	}
-	rt := newRuntime(ctx, e.cache)
+	rt := newRuntime(ctx, e.cache, e.stoppable)
 	defer rt.Close(ctx)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		return 0, err

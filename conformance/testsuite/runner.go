@@ -72,7 +72,9 @@ func (r Result) ID() string { return filepath.Join(r.Dir, r.Name) }
 // Runner runs suites on an engine. The zero value is not usable: Engine must
 // be set. A Runner runs one test at a time and may be reused.
 type Runner struct {
-	// Engine runs the test modules.
+	// Engine runs the test modules. Without engine.Options.Stoppable, a
+	// guest that outlives a timeout while running its own code cannot be
+	// stopped, and RunSuite waits for it.
 	Engine engine.Engine
 	// Timeout bounds each read, write and wait; 0 means DefaultTimeout.
 	Timeout time.Duration

@@ -43,7 +43,7 @@ func writeSuite(t *testing.T, wasm []byte, tests map[string]string) string {
 
 func newRunner(t *testing.T, name string) *Runner {
 	t.Helper()
-	eng, err := engine.New(name, engine.Options{CacheDir: filepath.Join(os.TempDir(), "capwasi-test-wazero-cache")})
+	eng, err := engine.New(name, engine.Options{CacheDir: filepath.Join(os.TempDir(), "capwasi-test-wazero-cache"), Stoppable: true})
 	require.NoError(t, err)
 	return &Runner{Engine: eng, Timeout: time.Minute, TempDir: t.TempDir()}
 }

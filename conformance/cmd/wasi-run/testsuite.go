@@ -38,7 +38,8 @@ func runTestsuite(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fs.Usage()
 		return 0, usageError{"testsuite: no directory given"}
 	}
-	opts := engine.Options{CacheDir: *cache}
+	// Stoppable: a test that times out must stop, wherever the guest is.
+	opts := engine.Options{CacheDir: *cache, Stoppable: true}
 	if *trace {
 		opts.Trace = stderr
 	}
