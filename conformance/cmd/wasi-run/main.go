@@ -299,7 +299,7 @@ func (c *config) build(stdin io.Reader, stdout, stderr io.Writer) (common.WasiCt
 // runWazero runs wasm on wazero's built-in WASI with the command line's
 // arguments, environment and directories.
 func (c *config) runWazero(ctx context.Context, wasm []byte, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
-	eng, err := engine.New("wazero", engine.Options{CacheDir: c.cache})
+	eng, err := engine.New("wazero", engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0})
 	if err != nil {
 		return 0, err
 	}
