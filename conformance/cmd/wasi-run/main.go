@@ -325,6 +325,9 @@ func (c *config) runWazero(ctx context.Context, wasm []byte, stdin io.Reader, st
 			inv.Dirs = append(inv.Dirs, engine.Dir{Host: host, Guest: guest, ReadOnly: i == 1})
 		}
 	}
+	// The same memory as a capwasi run, so that the two differ only in
+	// their WASI.
+	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator(c.timeout > 0))
 	code, err := eng.Run(ctx, inv)
 	if err != nil {
 		return code, fmt.Errorf("%s: %w", c.module, err)
