@@ -4,6 +4,7 @@ package hardening
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -114,14 +115,24 @@ func (w *signalWriter) Write(b []byte) (int, error) {
 }
 
 // cycle runs one instantiate → open → close cycle of variant in root, and
-// checks how it ended.
-func cycle(t *testing.T, e *env, compiled wazero.CompiledModule, root, variant string) {
+// checks how it ended. It returns what went wrong, rather than failing the
+// test, because the leak test runs it on goroutines of its own.
+func cycle(e *env, compiled wazero.CompiledModule, root, variant string) error {
 	dir, err := capstdsync.OpenAmbientDir(root)
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	l, err := net.Listen("unix", "@"+uniqueName("cycle"))
-	require.NoError(t, err)
+	if err != nil {
+		dir.Close()
+		return err
+	}
 	client, err := net.Dial("unix", l.Addr().String())
-	require.NoError(t, err)
+	if err != nil {
+		dir.Close()
+		l.Close()
+		return err
+	}
 	defer client.Close()
 
 	b := capstdsync.NewWasiCtxBuilder().PreopenDir(dir, "/", capstdsync.ReadWrite).PreopenSocket(l)
@@ -130,7 +141,11 @@ func cycle(t *testing.T, e *env, compiled wazero.CompiledModule, root, variant s
 	blocking := variant == variantPoll || variant == variantRead
 	if blocking {
 		r, w, err := os.Pipe()
-		require.NoError(t, err)
+		if err != nil {
+			dir.Close()
+			l.Close()
+			return err
+		}
 		defer r.Close()
 		defer w.Close()
 		signal := &signalWriter{c: make(chan struct{})}
@@ -145,31 +160,40 @@ func cycle(t *testing.T, e *env, compiled wazero.CompiledModule, root, variant s
 		}()
 	}
 	wasiCtx, err := b.Build()
-	require.NoError(t, err)
+	if err != nil {
+		dir.Close()
+		l.Close()
+		return err
+	}
 	code, err := e.host.Run(ctx, compiled, wasiCtx, wazero.NewModuleConfig().WithStartFunctions(variant))
+	var exit *sys.ExitError
 	switch variant {
 	case variantClean, variantLeave:
-		require.NoError(t, err, variant)
-		require.Zero(t, code, variant)
+		if err != nil || code != 0 {
+			return fmt.Errorf("%s: exit code %d, error %v; want 0, none", variant, code, err)
+		}
 	case variantTrap:
-		require.Error(t, err, variant)
-		require.Contains(t, err.Error(), "unreachable", variant)
+		if err == nil || !strings.Contains(err.Error(), "unreachable") {
+			return fmt.Errorf("%s: error %v, want the trap", variant, err)
+		}
 	case variantExit:
-		require.NoError(t, err, variant)
-		require.Equal(t, uint32(7), code, variant)
+		if err != nil || code != 7 {
+			return fmt.Errorf("%s: exit code %d, error %v; want 7, none", variant, code, err)
+		}
 	default:
 		// The blocked call returned ECANCELED; whether wazero then ends
 		// the run with the context's exit error or lets the guest return
 		// first depends on timing. A trap means another errno.
-		if err != nil {
-			var exit *sys.ExitError
-			require.ErrorAs(t, err, &exit, variant)
-			require.Equal(t, sys.ExitCodeContextCanceled, exit.ExitCode(), variant)
-		} else {
-			require.Zero(t, code, variant)
+		switch {
+		case err != nil && !(errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeContextCanceled):
+			return fmt.Errorf("%s: error %v, want the context's exit error or none", variant, err)
+		case err == nil && code != 0:
+			return fmt.Errorf("%s: exit code %d", variant, code)
+		case ctx.Err() == nil:
+			return fmt.Errorf("%s: the run ended before its context was cancelled", variant)
 		}
-		require.Error(t, ctx.Err(), "%s: the run ended before its context was cancelled", variant)
 	}
+	return nil
 }
 
 // TestLeaks runs 10,000 instantiate → open a file, a directory and a
@@ -201,7 +225,10 @@ func TestLeaks(t *testing.T) {
 				if t.Failed() {
 					return
 				}
-				cycle(t, e, compiled, root, variants[i%len(variants)])
+				if err := cycle(e, compiled, root, variants[i%len(variants)]); err != nil {
+					t.Errorf("cycle %d: %v", i, err)
+					return
+				}
 				if done.Add(1)%2000 == 0 {
 					// Half-way checks catch a leak before it exhausts the
 					// process's descriptors and fails everything else.
@@ -217,10 +244,7 @@ func TestLeaks(t *testing.T) {
 
 	start = time.Now()
 	for i := range 2 * blocking {
-		cycle(t, e, compiled, root, []string{variantPoll, variantRead}[i%2])
-		if t.Failed() {
-			return
-		}
+		require.NoError(t, cycle(e, compiled, root, []string{variantPoll, variantRead}[i%2]), "cancelled cycle %d", i)
 	}
 	requireFdsBack(t, fdsBefore, fmt.Sprintf("after %d cancelled cycles", 2*blocking))
 	goroutinesBack(t, goroutinesBefore, fmt.Sprintf("after %d cancelled cycles", 2*blocking))
