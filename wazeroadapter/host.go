@@ -34,6 +34,9 @@ type Host struct {
 	bound   sync.Map                // api.Module → *instance, for the instances that made a call
 	last    atomic.Pointer[binding] // a recently used binding, the fastest lookup
 	maxSubs uint32                  // most subscriptions one poll_oneoff may pass
+	// openFiles counts the descriptors of all instances, against
+	// opts.maxHostOpenFiles (0: no limit).
+	openFiles atomic.Int64
 }
 
 // instanceKey is the context key under which InstantiateModule passes the
@@ -59,6 +62,11 @@ func Instantiate(ctx context.Context, r wazero.Runtime, opts ...Option) (*Host, 
 	}
 	if r == nil {
 		return nil, errors.New("wazeroadapter: nil wazero.Runtime")
+	}
+	if o.maxHostOpenFiles == 0 {
+		if n := processFileLimit(); n > 0 {
+			o.maxHostOpenFiles = max(n/2, int64(o.maxOpenFiles))
+		}
 	}
 	h := &Host{r: r, opts: o, maxSubs: uint32(min(2*uint64(o.maxOpenFiles)+64, math.MaxUint32))}
 	h.last.Store(noBinding)
@@ -364,3 +372,22 @@ func (h *Host) refuse(mod api.Module) {
 	h.bound.Delete(mod)
 	panic(errNotBound{mod})
 }
+
+// takeFile counts a descriptor an instance is about to hold: false, and
+// nothing counted, when the instances of the Host hold
+// WithMaxHostOpenFiles together already.
+func (h *Host) takeFile() bool {
+	limit := h.opts.maxHostOpenFiles
+	for {
+		n := h.openFiles.Load()
+		if limit > 0 && n >= limit {
+			return false
+		}
+		if h.openFiles.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// giveFile uncounts a descriptor takeFile counted.
+func (h *Host) giveFile() { h.openFiles.Add(-1) }

@@ -101,7 +101,14 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 			e.preopen, e.isPreopen = guestPath, true
 		}
 		e.rights = fileRights(f, e.typ)
+		if !h.takeFile() {
+			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: the Host's instances hold %d descriptors already (WithMaxHostOpenFiles): %w",
+				what, h.opts.maxHostOpenFiles, common.ENFILE))
+			_ = f.Close()
+			return
+		}
 		if _, err := in.fds.Insert(e); err != nil {
+			h.giveFile()
 			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: more than %d descriptors (WithMaxOpenFiles)", what, h.opts.maxOpenFiles))
 			_ = f.Close()
 		}
@@ -262,6 +269,7 @@ func (in *instance) release() {
 	for fd, e := range in.fds.All() {
 		f := e.file
 		in.fds.Remove(fd)
+		in.host.giveFile()
 		_ = f.Close()
 	}
 	_ = in.wasi.Close()

@@ -259,3 +259,56 @@ func TestMaxArgsEnvSize(t *testing.T) {
 	_, err = defaultEnv(t).host.InstantiateModule(ctx, defaultEnv(t).compiled, c, wazero.NewModuleConfig().WithStartFunctions())
 	require.ErrorIs(t, err, common.E2BIG, "the default limit")
 }
+
+func TestMaxHostOpenFiles(t *testing.T) {
+	ctx := context.Background()
+	env := newEnv(t, WithMaxOpenFiles(10), WithMaxHostOpenFiles(9))
+	ca, _, _ := newFakeCtx()
+	a := env.start(t, ca) // stdio and a pre-open: 4
+	cb, _, _ := newFakeCtx()
+	b := env.start(t, cb) // 8
+	assert.Equal(t, int64(8), env.host.openFiles.Load())
+
+	fd, errno := a.open(3, "a.txt", 0, common.RightsFdRead, 0, 0)
+	require.Equal(t, common.ESUCCESS, errno, "the ninth")
+	_, errno = a.open(3, "a.txt", 0, common.RightsFdRead, 0, 0)
+	assert.Equal(t, common.ENFILE, errno, "a tenth, though the instance holds only 5 of its 10")
+	_, errno = b.open(3, "a.txt", 0, common.RightsFdRead, 0, 0)
+	assert.Equal(t, common.ENFILE, errno, "the other instance too")
+	b.call("sock_accept", 3, 0, uint64(b.out(4))) // not a socket: ENOTSOCK, nothing counted
+	assert.Equal(t, int64(9), env.host.openFiles.Load())
+
+	require.Equal(t, common.ESUCCESS, a.call("fd_close", uint64(fd)))
+	fd, errno = b.open(3, "a.txt", 0, common.RightsFdRead, 0, 0)
+	require.Equal(t, common.ESUCCESS, errno, "room again")
+	require.Equal(t, common.ESUCCESS, b.call("fd_renumber", uint64(fd), 0))
+	assert.Equal(t, int64(8), env.host.openFiles.Load(), "renumbering closed one")
+
+	// An instance that would take the Host past the limit does not start.
+	cc, _, _ := newFakeCtx()
+	_, err := env.host.InstantiateModule(ctx, env.compiled, cc, wazero.NewModuleConfig().WithStartFunctions())
+	require.ErrorIs(t, err, common.ENFILE)
+	assert.Contains(t, err.Error(), "WithMaxHostOpenFiles")
+	assert.Equal(t, 1, cc.closeCalls(), "the refused context is released")
+	assert.Equal(t, int64(8), env.host.openFiles.Load(), "and counts for nothing")
+
+	require.NoError(t, a.mod.Close(ctx))
+	require.NoError(t, b.mod.Close(ctx))
+	assert.Zero(t, env.host.openFiles.Load(), "every descriptor given back")
+}
+
+func TestMaxHostOpenFilesDefault(t *testing.T) {
+	ctx := context.Background()
+	r := wazero.NewRuntime(ctx)
+	defer r.Close(ctx)
+	_, err := Instantiate(ctx, r, WithMaxHostOpenFiles(0))
+	require.Error(t, err)
+	h, err := Instantiate(ctx, r)
+	require.NoError(t, err)
+	defer h.Close(ctx)
+	if n := processFileLimit(); n > 0 {
+		assert.Equal(t, max(n/2, DefaultMaxOpenFiles), h.opts.maxHostOpenFiles, "half the process's limit")
+	} else {
+		assert.Zero(t, h.opts.maxHostOpenFiles, "no limit where the system has none")
+	}
+}

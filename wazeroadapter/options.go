@@ -47,6 +47,7 @@ type options struct {
 	maxReaddirEntries int
 	maxIOBytes        uint32
 	maxArgsEnvSize    uint64
+	maxHostOpenFiles  int64 // 0: half the process's descriptor limit, found by Instantiate
 	trace             io.Writer
 	err               error // the first invalid option
 }
@@ -136,6 +137,21 @@ func WithMaxIOBytes(n int) Option {
 // error.
 func WithMaxArgsEnvSize(n int) Option {
 	return atLeastOne("WithMaxArgsEnvSize", n, func(o *options) { o.maxArgsEnvSize = uint64(n) })
+}
+
+// WithMaxHostOpenFiles limits the number of descriptors all the instances
+// of the Host may hold open together, counted as [WithMaxOpenFiles] counts
+// one instance's. path_open and sock_accept beyond it fail with ENFILE (the
+// Host is the guests' "system"), before the implementation is called; an
+// instance whose WasiCtx would take the Host past it fails to instantiate.
+// It keeps a crowd of guests, each within its own limit, from using up the
+// descriptors the host process needs for itself. The default is half the
+// process's soft RLIMIT_NOFILE when the Host is instantiated (Go raises the
+// soft limit to the hard one at start-up), and at least the per-instance
+// limit; where the system reports none, there is no default limit. n must
+// be at least 1; otherwise [Instantiate] returns an error.
+func WithMaxHostOpenFiles(n int) Option {
+	return atLeastOne("WithMaxHostOpenFiles", n, func(o *options) { o.maxHostOpenFiles = int64(n) })
 }
 
 // atLeastOne returns the Option named name that calls set when n is at

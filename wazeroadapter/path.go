@@ -147,7 +147,8 @@ func pathLink(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 // PATH_FILESTAT_SET_SIZE for OFLAGS_TRUNC; its inheriting rights must allow
 // the synchronous-I/O fdflags asked for. The new descriptor's rights are
 // computed by openedRights; the access the file is opened with comes from
-// the rights asked for (see openAccess). A full table: EMFILE, before the
+// the rights asked for (see openAccess). A full table: EMFILE; the Host's
+// instances holding WithMaxHostOpenFiles together: ENFILE; both before the
 // implementation is called.
 func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
 	dirflags, ok := lookupflags(stack[1])
@@ -173,6 +174,9 @@ func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 	if in.fds.Full() {
 		return common.EMFILE
 	}
+	if !in.host.takeFile() {
+		return common.ENFILE
+	}
 	reqBase, reqInheriting := common.Rights(stack[5]), common.Rights(stack[6])
 	read, write := openAccess(reqBase)
 	opts := common.OpenOptions{
@@ -182,6 +186,16 @@ func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 		Read:    read,
 		Write:   write,
 	}
+	errno = in.open(ctx, e, path, opts, reqBase, reqInheriting, mem, out)
+	if errno != common.ESUCCESS {
+		in.host.giveFile()
+	}
+	return errno
+}
+
+// open opens path beneath the directory e for path_open, whose checks have
+// passed, and numbers the file.
+func (in *instance) open(ctx context.Context, e *fdEntry, path string, opts common.OpenOptions, reqBase, reqInheriting common.Rights, mem memory, out uint32) common.Errno {
 	f, err := e.dir.OpenFile(ctx, path, opts)
 	if err != nil {
 		return common.ErrnoOf(err)
@@ -194,7 +208,7 @@ func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 		_ = f.Close()
 		return common.ENOTDIR
 	}
-	ne.rights = openedRights(f, ne.typ, reqBase, reqInheriting, e.rights, read, write)
+	ne.rights = openedRights(f, ne.typ, reqBase, reqInheriting, e.rights, opts.Read, opts.Write)
 	return in.insert(mem, out, ne) // e is invalid from here on
 }
 

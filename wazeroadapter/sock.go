@@ -22,7 +22,8 @@ func (in *instance) socket(fd uint32, need common.Rights) (*fdEntry, common.Errn
 // sockAccept accepts a connection on a listening socket and numbers it like
 // path_open does. Its rights are those of a socket, within what the
 // implementation allows and the listener's inheriting rights. A full
-// table: EMFILE, before the implementation is called.
+// table: EMFILE; the Host's instances holding WithMaxHostOpenFiles
+// together: ENFILE; both before the implementation is called.
 func sockAccept(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
 	flags := u32(stack[1])
 	if flags&^uint32(common.FdflagsAll) != 0 {
@@ -39,7 +40,20 @@ func sockAccept(ctx context.Context, in *instance, mod api.Module, stack []uint6
 	if in.fds.Full() {
 		return common.EMFILE
 	}
-	f, err := e.file.SockAccept(ctx, common.Fdflags(flags))
+	if !in.host.takeFile() {
+		return common.ENFILE
+	}
+	errno = in.accept(ctx, e, common.Fdflags(flags), mem, out)
+	if errno != common.ESUCCESS {
+		in.host.giveFile()
+	}
+	return errno
+}
+
+// accept accepts a connection on the listener e for sock_accept, whose
+// checks have passed, and numbers it.
+func (in *instance) accept(ctx context.Context, e *fdEntry, flags common.Fdflags, mem memory, out uint32) common.Errno {
+	f, err := e.file.SockAccept(ctx, flags)
 	if err != nil {
 		return common.ErrnoOf(err)
 	}
