@@ -1,6 +1,7 @@
 package capstdsync
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/capwasi/capwasi/common"
@@ -9,7 +10,12 @@ import (
 // SystemClocks returns the host's clocks as preview1 sees them:
 //
 //   - ClockidRealtime: the wall clock, in nanoseconds since the Unix epoch
-//     (0 for a wall clock set before 1970).
+//     (0 for a wall clock set before 1970). It is read as the monotonic
+//     clock plus the wall clock's offset from it, which is read again when
+//     it is a millisecond old: one clock read instead of the two of
+//     time.Now. The two clocks run at the same rate (the kernel slews them
+//     alike), so only a step of the wall clock (settimeofday, an NTP step)
+//     shows up to a millisecond late.
 //   - ClockidMonotonic: the host's monotonic clock. Its origin is the
 //     host's CLOCK_MONOTONIC origin on Linux, macOS and FreeBSD, and
 //     unspecified on Windows; it is read through Go's runtime clock, without
@@ -41,11 +47,7 @@ var (
 func (systemClocks) Now(id common.Clockid) (common.Timestamp, error) {
 	switch id {
 	case common.ClockidRealtime:
-		ns := time.Now().UnixNano()
-		if ns < 0 {
-			ns = 0
-		}
-		return common.Timestamp(ns), nil
+		return common.Timestamp(max(realtimeNow(), 0)), nil
 	case common.ClockidMonotonic:
 		return monoOrigin + common.Timestamp(time.Since(monoStart)), nil
 	case common.ClockidProcessCputimeID, common.ClockidThreadCputimeID:
@@ -59,4 +61,39 @@ func (systemClocks) Resolution(id common.Clockid) (common.Timestamp, error) {
 		return 0, common.EINVAL
 	}
 	return clockResolution(id)
+}
+
+// The wall clock's offset from the monotonic one, at monotonic time
+// wallMono (nanoseconds since monoStart), under a sequence lock: wallSeq is
+// odd while the pair is being written.
+var (
+	wallSeq    atomic.Uint64
+	wallMono   atomic.Int64
+	wallOffset atomic.Int64
+)
+
+// wallResync is how old the offset may get before it is read again.
+const wallResync = int64(time.Millisecond)
+
+// realtimeNow is the wall clock in nanoseconds since the Unix epoch, read
+// as the monotonic clock plus the offset (see SystemClocks).
+func realtimeNow() int64 {
+	mono := int64(time.Since(monoStart))
+	if seq := wallSeq.Load(); seq&1 == 0 && seq != 0 {
+		at, off := wallMono.Load(), wallOffset.Load()
+		if wallSeq.Load() == seq && mono >= at && mono-at < wallResync {
+			return mono + off
+		}
+	}
+	// Read both clocks afresh and publish the new offset, unless another
+	// goroutine is publishing one.
+	now := time.Now()
+	at := int64(now.Sub(monoStart))
+	off := now.UnixNano() - at
+	if seq := wallSeq.Load(); seq&1 == 0 && wallSeq.CompareAndSwap(seq, seq+1) {
+		wallMono.Store(at)
+		wallOffset.Store(off)
+		wallSeq.Store(seq + 2)
+	}
+	return at + off
 }

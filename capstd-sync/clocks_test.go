@@ -61,3 +61,40 @@ func TestSystemClocksDoNotAllocate(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// TestRealtimeFollowsTheWallClock: the anchored wall clock agrees with
+// time.Now to within the time between the reads, and keeps doing so across
+// re-anchoring.
+func TestRealtimeFollowsTheWallClock(t *testing.T) {
+	c := SystemClocks()
+	last := common.Timestamp(0)
+	for i := range 2000 {
+		before := time.Now().UnixNano()
+		rt, err := c.Now(common.ClockidRealtime)
+		require.NoError(t, err)
+		after := time.Now().UnixNano()
+		assert.GreaterOrEqual(t, int64(rt), before-int64(50*time.Microsecond), "read %d", i)
+		assert.LessOrEqual(t, int64(rt), after+int64(50*time.Microsecond), "read %d", i)
+		assert.GreaterOrEqual(t, rt, last, "never back while the wall clock is not set back")
+		last = rt
+		if i%500 == 0 {
+			time.Sleep(2 * time.Millisecond) // past wallResync: anchored anew
+		}
+	}
+}
+
+func BenchmarkClocksNow(b *testing.B) {
+	c := SystemClocks()
+	for _, id := range []common.Clockid{common.ClockidRealtime, common.ClockidMonotonic} {
+		b.Run(id.String(), func(b *testing.B) {
+			for b.Loop() {
+				_, _ = c.Now(id)
+			}
+		})
+	}
+	b.Run("time.Now", func(b *testing.B) {
+		for b.Loop() {
+			_ = time.Now().UnixNano()
+		}
+	})
+}
