@@ -311,7 +311,8 @@ func (c quotaCtx) Preopens() []common.Preopen { return c.preopens }
 
 // TestDiskFull fills the file system under a running guest: on a 1 MiB
 // tmpfs mounted for the test when that is allowed, else through a
-// WasiDir whose files answer ENOSPC past a quota (simulated). The guest
+// WasiDir whose files answer ENOSPC past a quota (simulated; a loop-mounted
+// file system would need the same privilege as the tmpfs). The guest
 // gets ENOSPC, not a crash; removing its file gives the space back; the
 // tree outside is untouched and the Host goes on serving guests.
 func TestDiskFull(t *testing.T) {
