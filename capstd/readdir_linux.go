@@ -31,9 +31,11 @@ func getdents(fd int, buf []byte) (int, error) {
 func (r *DirReader) next() (*DirEntry, error) {
 	for {
 		if r.off >= r.end {
+			start := r.pos
 			if err := r.fill(r.h.fd, getdents); err != nil {
 				return nil, err
 			}
+			r.start = start
 		}
 		rec := r.buf[r.off:r.end]
 		if len(rec) <= direntName {
@@ -77,7 +79,7 @@ func (r *DirReader) typeOf(name []byte) FileType {
 }
 
 func (r *DirReader) seek(cookie uint64) error {
-	if cookie == r.pos {
+	if cookie == r.pos || cookie != 0 && r.rewind(cookie) {
 		return nil
 	}
 	if _, err := unix.Seek(r.h.fd, int64(cookie), unix.SEEK_SET); err != nil {
@@ -85,4 +87,31 @@ func (r *DirReader) seek(cookie uint64) error {
 	}
 	r.off, r.end, r.pos = 0, 0, cookie
 	return nil
+}
+
+// rewind moves back (or forward) to the entry at cookie if it is still in
+// the buffer, and reports whether it was: a guest whose buffer filled up
+// resumes from the last entry it read whole, which is usually among the
+// last records read, and finds it there without an lseek and a getdents.
+// The records' cookies are walked from the buffer's first; the kernel's
+// offset stays at the buffer's end, where the next fill goes on. Cookie 0
+// is not rewound to: it starts the listing again, which must see the
+// directory as it is now.
+func (r *DirReader) rewind(cookie uint64) bool {
+	pos, off := r.start, 0
+	for {
+		if pos == cookie {
+			r.off, r.pos = off, cookie
+			return true
+		}
+		if off >= r.end || r.end-off <= direntName {
+			return false
+		}
+		reclen := int(binary.NativeEndian.Uint16(r.buf[off+direntReclen:]))
+		if reclen <= direntName || reclen > r.end-off {
+			return false
+		}
+		pos = binary.NativeEndian.Uint64(r.buf[off+direntOff:])
+		off += reclen
+	}
 }

@@ -9,10 +9,11 @@ const direntBufSize = 8192
 
 // dirBuf holds the records a DirReader has read from the system.
 type dirBuf struct {
-	buf []byte   // records from the system, allocated on first use
-	off int      // next unread record in buf
-	end int      // end of the records in buf
-	ent DirEntry // the entry Next returned last
+	buf   []byte   // records from the system, allocated on first use
+	off   int      // next unread record in buf
+	end   int      // end of the records in buf
+	start uint64   // the cookie of buf's first record (Linux)
+	ent   DirEntry // the entry Next returned last
 }
 
 // fill reads the next records of fd into b.buf with read; it returns io.EOF
