@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capwasi/capwasi/conformance/guests"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testCache is the compilation cache the tests share (compiling a Go guest
+// under the race detector takes tens of seconds).
+var testCache = filepath.Join(os.TempDir(), "capwasi-test-wazero-cache")
+
+func TestNewRejectsUnknownEngines(t *testing.T) {
+	_, err := New("wasmtime", Options{})
+	assert.ErrorContains(t, err, `unknown engine "wasmtime"`)
+	assert.Equal(t, []string{"capwasi", "wazero"}, Names())
+	_, err = New("capwasi", Options{CacheDir: "/dev/null/x"})
+	assert.ErrorContains(t, err, "compilation cache")
+}
+
+func TestEnginesRunTheSameInvocationAlike(t *testing.T) {
+	p, err := guests.Build("suiteprobe")
+	require.NoError(t, err)
+	wasm, err := os.ReadFile(p)
+	require.NoError(t, err)
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			rw, ro := t.TempDir(), t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(ro, "r.txt"), []byte("read-only"), 0o644))
+			var trace bytes.Buffer
+			eng, err := New(name, Options{CacheDir: testCache, Trace: &trace, Stoppable: true})
+			require.NoError(t, err)
+			assert.Equal(t, name, eng.Name())
+			var stdout, stderr bytes.Buffer
+			inv := &Invocation{
+				Wasm:  wasm,
+				Args:  []string{"probe", "env:A", "environ", "line", "put:w.txt=written", "cat:w.txt", "err:to stderr", "exit:3"},
+				Env:   []string{"A=1", "B=x=y"},
+				Dirs:  []Dir{{Host: rw, Guest: "/"}, {Host: ro, Guest: "/ro", ReadOnly: true}},
+				Stdin: strings.NewReader("a line\nmore"), Stdout: &stdout, Stderr: &stderr,
+			}
+			code, err := eng.Run(context.Background(), inv)
+			require.NoError(t, err)
+			assert.Equal(t, uint32(3), code)
+			assert.Equal(t, "A=1\n2\na line\nwritten", stdout.String())
+			assert.Equal(t, "to stderr", stderr.String())
+			b, err := os.ReadFile(filepath.Join(rw, "w.txt"))
+			require.NoError(t, err)
+			assert.Equal(t, "written", string(b))
+			if name == "capwasi" {
+				assert.Contains(t, trace.String(), "path_open(", "capwasi traces")
+			} else {
+				assert.Empty(t, trace.String(), "wazero has no trace")
+			}
+
+			// The read-only directory refuses a write, and the guest says so.
+			stdout.Reset()
+			stderr.Reset()
+			inv.Args = []string{"probe", "cat:/ro/r.txt", "put:/ro/new.txt=x"}
+			code, err = eng.Run(context.Background(), inv)
+			require.NoError(t, err)
+			assert.Equal(t, uint32(1), code)
+			assert.Equal(t, "read-only", stdout.String())
+			assert.Contains(t, stderr.String(), "new.txt")
+			_, err = os.Stat(filepath.Join(ro, "new.txt"))
+			assert.ErrorIs(t, err, os.ErrNotExist)
+
+			// Nil streams: empty stdin, discarded output.
+			code, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Args: []string{"probe", "echo", "out:x"}})
+			require.NoError(t, err)
+			assert.Zero(t, code)
+		})
+	}
+}
+
+func TestEngineErrors(t *testing.T) {
+	p, err := guests.Build("suiteprobe")
+	require.NoError(t, err)
+	wasm, err := os.ReadFile(p)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			eng, err := New(name, Options{CacheDir: testCache, Stoppable: true})
+			require.NoError(t, err)
+			_, err = eng.Run(context.Background(), &Invocation{Wasm: []byte("not wasm")})
+			assert.Error(t, err, "invalid module")
+			_, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: []Dir{{Host: filepath.Join(t.TempDir(), "missing"), Guest: "/"}}})
+			assert.ErrorIs(t, err, os.ErrNotExist)
+			_, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: []Dir{{Host: file, Guest: "/"}}})
+			assert.Error(t, err, "not a directory")
+
+			// Stoppable: a guest sleeping in its own loop stops when the
+			// context ends.
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err = eng.Run(ctx, &Invocation{Wasm: wasm, Args: []string{"probe", "sleep:1h"}})
+			assert.Error(t, err)
+			assert.Less(t, time.Since(start), 30*time.Second)
+		})
+	}
+}
