@@ -8,7 +8,7 @@
 //
 //	bench setup DIR          create the fixtures the workloads use in DIR
 //	bench WORKLOAD DIR       run one workload on the fixtures in DIR
-//	bench -scale F WORKLOAD DIR
+//	bench [-scale F] [-rounds N] WORKLOAD DIR
 //
 // Each workload times its own loop with time.Now, so that the start of the
 // process (and, for a guest, of the runtime) is not counted, and prints one
@@ -17,6 +17,9 @@
 //	bench WORKLOAD ops=N ns=T
 //
 // where N is the number of operations and T the nanoseconds they took.
+// A workload runs the amount given below a few times over (its rounds, so
+// that the short ones time a tenth of a second or more natively; -rounds
+// overrides it), and reports all the rounds' operations and time together.
 // -scale multiplies the sizes and counts (at least 1 each; the fixtures
 // must have been made with the same scale), for quick checks.
 //
@@ -76,11 +79,18 @@ const (
 
 var scale = 1.0
 
+// rounds is how many times each workload runs by default.
+var rounds = map[string]int{
+	"read4k": 4, "read1m": 16, "write4k": 2, "write1m": 4, "pread4k": 4, "pwrite4k": 4,
+	"fstat": 8, "list": 2, "clock": 2, "stdout": 16,
+}
+
 // n scales a count, to at least 1.
 func n(v int) int { return max(1, int(float64(v)*scale)) }
 
 func main() {
 	flag.Float64Var(&scale, "scale", 1, "multiply sizes and counts by `F`")
+	nrounds := flag.Int("rounds", 0, "run the workload `N` times (0: its default)")
 	flag.Parse()
 	if flag.NArg() != 2 {
 		fmt.Fprintln(os.Stderr, "usage: bench [-scale F] setup|WORKLOAD DIR")
@@ -96,8 +106,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: no workload %q\n", name)
 		os.Exit(2)
 	}
-	ops, ns, err := w(dir)
-	check(err)
+	r := *nrounds
+	if r <= 0 {
+		r = max(1, rounds[name])
+	}
+	var ops int
+	var ns int64
+	for range r {
+		o, t, err := w(dir)
+		check(err)
+		ops, ns = ops+o, ns+t
+	}
 	fmt.Fprintf(os.Stderr, "bench %s ops=%d ns=%d\n", name, ops, ns)
 }
 
