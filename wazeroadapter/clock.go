@@ -16,12 +16,15 @@ func clockid(v uint64) (common.Clockid, bool) {
 	return common.Clockid(id), id <= uint32(common.ClockidThreadCputimeID)
 }
 
-func clockResGet(_ context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
+// The clock calls take no lock (function.unlocked): they use only the
+// instance's Clocks and the guest memory.
+
+func clockResGet(_ context.Context, in *instance, _ api.Module, stack []uint64) common.Errno {
 	id, ok := clockid(stack[0])
 	if !ok {
 		return common.EINVAL
 	}
-	mem, out := in.memory(mod), u32(stack[1])
+	mem, out := in.unlockedMemory(), u32(stack[1])
 	if !mem.has(out, 8) {
 		return common.EFAULT
 	}
@@ -35,12 +38,12 @@ func clockResGet(_ context.Context, in *instance, mod api.Module, stack []uint64
 
 // clockTimeGet ignores the precision argument, as every host does: the
 // clock is read at its own resolution.
-func clockTimeGet(_ context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
+func clockTimeGet(_ context.Context, in *instance, _ api.Module, stack []uint64) common.Errno {
 	id, ok := clockid(stack[0])
 	if !ok {
 		return common.EINVAL
 	}
-	mem, out := in.memory(mod), u32(stack[2])
+	mem, out := in.unlockedMemory(), u32(stack[2])
 	if !mem.has(out, 8) {
 		return common.EFAULT
 	}

@@ -321,6 +321,23 @@ func (h *Host) hostFunc(f *function) api.GoModuleFunc {
 		return h.tracedFunc(f)
 	}
 	call := f.call
+	if f.unlocked {
+		// A function that touches no state of the instance but its
+		// immutable fields and the guest memory takes no lock (see
+		// function.unlocked).
+		return func(ctx context.Context, mod api.Module, stack []uint64) {
+			var in *instance
+			if last := h.last.Load(); last.mod == mod {
+				in = last.in
+			} else {
+				in = h.lookupSlow(ctx, mod)
+			}
+			if in == nil || in.closeRequested.Load() {
+				h.refuse(mod)
+			}
+			stack[0] = uint64(guestErrno(call(ctx, in, mod, stack)))
+		}
+	}
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		// h.enter, written out: this is the path every call takes.
 		var in *instance

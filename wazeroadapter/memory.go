@@ -59,6 +59,13 @@ func (in *instance) memory(api.Module) memory {
 	return in.view
 }
 
+// unlockedMemory returns a view of the calling module's memory for a call
+// that holds no lock: taken afresh, not the instance's reused view, which
+// locked calls replace when the memory grows.
+func (in *instance) unlockedMemory() memory {
+	return guestMemory(in.binding.Load().mem)
+}
+
 // has reports whether the n bytes at ptr lie inside the memory.
 func (m memory) has(ptr, n uint32) bool {
 	return uint64(ptr)+uint64(n) <= uint64(len(m))
