@@ -320,24 +320,7 @@ func (h *Host) hostFunc(f *function) api.GoModuleFunc {
 	if h.tracer != nil {
 		return h.tracedFunc(f)
 	}
-	call := f.call
-	if f.unlocked {
-		// A function that touches no state of the instance but its
-		// immutable fields and the guest memory takes no lock (see
-		// function.unlocked).
-		return func(ctx context.Context, mod api.Module, stack []uint64) {
-			var in *instance
-			if last := h.last.Load(); last.mod == mod {
-				in = last.in
-			} else {
-				in = h.lookupSlow(ctx, mod)
-			}
-			if in == nil || in.closeRequested.Load() {
-				h.refuse(mod)
-			}
-			stack[0] = uint64(guestErrno(call(ctx, in, mod, stack)))
-		}
-	}
+	call, unlocked := f.call, f.unlocked
 	return func(ctx context.Context, mod api.Module, stack []uint64) {
 		// h.enter, written out: this is the path every call takes.
 		var in *instance
@@ -348,6 +331,16 @@ func (h *Host) hostFunc(f *function) api.GoModuleFunc {
 		}
 		if in == nil {
 			h.refuse(mod)
+		}
+		if unlocked {
+			// A function that touches no state of the instance but its
+			// immutable fields and the guest memory takes no lock (see
+			// function.unlocked).
+			if in.closeRequested.Load() {
+				h.refuse(mod)
+			}
+			stack[0] = uint64(guestErrno(call(ctx, in, mod, stack)))
+			return
 		}
 		in.mu.Lock()
 		if in.closed {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/capwasi/capwasi/common"
@@ -30,17 +31,24 @@ func BenchmarkHostFuncDuringStart(b *testing.B) { benchHostFuncs(b, true) }
 // its context, puts its binding in the Host's one-entry cache, so that the
 // next calls take the fast path.
 func TestCallsDuringStartFillTheCache(t *testing.T) {
+	mod, host := instantiatedGuest(t)
+	g := &benchGuest{mod: mod, host: host, out: 1024}
+	host.last.Store(noBinding)
+	fn := host.hostFunc(functionByName(t, "clock_time_get"))
+	stack := []uint64{uint64(common.ClockidMonotonic), 0, uint64(g.out)}
+	fn(startCtx(g), mod, stack)
+	require.Zero(t, stack[0])
+	assert.True(t, host.last.Load().mod == mod, "cached")
+}
+
+// instantiatedGuest instantiates the test guest with the benchmarks'
+// context, without running a start function.
+func instantiatedGuest(t *testing.T) (api.Module, *Host) {
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)
 	t.Cleanup(func() { _ = r.Close(ctx) })
 	env := buildEnv(t, r)
 	mod, err := env.host.InstantiateModule(ctx, env.compiled, capwasiBenchCtx(), wazero.NewModuleConfig().WithStartFunctions())
 	require.NoError(t, err)
-	g := &benchGuest{mod: mod, host: env.host, out: 1024}
-	env.host.last.Store(noBinding)
-	fn := env.host.hostFunc(functionByName(t, "clock_time_get"))
-	stack := []uint64{uint64(common.ClockidMonotonic), 0, uint64(g.out)}
-	fn(startCtx(g), mod, stack)
-	require.Zero(t, stack[0])
-	assert.True(t, env.host.last.Load().mod == mod, "cached")
+	return mod, env.host
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/tetratelabs/wazero"
 
 	"github.com/capwasi/capwasi/common"
 )
@@ -19,12 +18,8 @@ func TestUnlockedClockCalls(t *testing.T) {
 		assert.Equal(t, f.name == "clock_time_get" || f.name == "clock_res_get", f.unlocked, f.name)
 	}
 	ctx := context.Background()
-	r := wazero.NewRuntime(ctx)
-	t.Cleanup(func() { _ = r.Close(ctx) })
-	env := buildEnv(t, r)
-	mod, err := env.host.InstantiateModule(ctx, env.compiled, capwasiBenchCtx(), wazero.NewModuleConfig().WithStartFunctions())
-	require.NoError(t, err)
-	fn := env.host.hostFunc(functionByName(t, "clock_time_get"))
+	mod, host := instantiatedGuest(t)
+	fn := host.hostFunc(functionByName(t, "clock_time_get"))
 	size := mod.Memory().Size()
 	stack := []uint64{uint64(common.ClockidMonotonic), 0, uint64(size - 4)}
 	fn(ctx, mod, stack)
