@@ -160,7 +160,7 @@ func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 	if errno != common.ESUCCESS {
 		return errno
 	}
-	if !syncRightsOK(common.Fdflags(fdflags), e.heldInheriting) {
+	if !truncAllowed(common.Oflags(oflags), e.rights) || !syncRightsOK(common.Fdflags(fdflags), e.heldInheriting) {
 		return common.ENOTCAPABLE
 	}
 	mem, out := in.memory(mod), u32(stack[8])

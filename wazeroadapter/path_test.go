@@ -160,7 +160,15 @@ func TestPathOpenRights(t *testing.T) {
 	assert.Equal(t, common.ESUCCESS, errno)
 	drop(common.RightsPathFilestatSetSize, 0)
 	_, errno = g.open(dir, "f", common.OflagsTrunc, 0, 0, 0)
-	assert.Equal(t, common.ENOTCAPABLE, errno)
+	assert.Equal(t, common.ENOTCAPABLE, errno, "dropped with fd_fdstat_set_rights: refused")
+
+	// Not asked for when the directory was opened is not dropped: Go's
+	// os.OpenRoot opens a directory without PATH_FILESTAT_SET_SIZE and
+	// then creates files with CREAT|TRUNC through it.
+	root, errno := g.open(3, "sub", common.OflagsDirectory, common.RightsDirectoryBase&^common.RightsPathFilestatSetSize, common.RightsDirectoryInheriting, 0)
+	require.Equal(t, common.ESUCCESS, errno)
+	_, errno = g.open(root, "g", common.OflagsCreat|common.OflagsTrunc, common.RightsFdWrite, 0, 0)
+	assert.Equal(t, common.ESUCCESS, errno)
 
 	// The synchronous-I/O flags need FD_SYNC (or FD_DATASYNC for DSYNC,
 	// FD_READ for RSYNC) in the inheriting rights.

@@ -47,5 +47,8 @@ func TestOpenedRights(t *testing.T) {
 	assert.False(t, syncRightsOK(common.FdflagsSync, common.RightsFdDatasync))
 	assert.True(t, syncRightsOK(common.FdflagsDsync, common.RightsFdDatasync))
 	assert.True(t, syncRightsOK(common.FdflagsRsync, common.RightsFdRead))
-	assert.Equal(t, common.RightsPathOpen|common.RightsPathCreateFile|common.RightsPathFilestatSetSize, openNeeds(common.OflagsAll))
+	assert.Equal(t, common.RightsPathOpen|common.RightsPathCreateFile, openNeeds(common.OflagsAll))
+	assert.True(t, truncAllowed(common.OflagsTrunc, rights{}), "not asked for is not dropped (Go's os.OpenRoot)")
+	assert.False(t, truncAllowed(common.OflagsTrunc, rights{dropped: common.RightsPathFilestatSetSize}))
+	assert.True(t, truncAllowed(0, rights{dropped: common.RightsPathFilestatSetSize}))
 }
