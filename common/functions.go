@@ -16,7 +16,7 @@ func Functions() []string {
 		"path_filestat_set_times", "path_link", "path_open", "path_readlink",
 		"path_remove_directory", "path_rename", "path_symlink",
 		"path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise",
-		"random_get", "sched_yield", "sock_accept", "sock_recv", "sock_send",
+		"sched_yield", "random_get", "sock_accept", "sock_recv", "sock_send",
 		"sock_shutdown",
 	}
 }

@@ -119,7 +119,6 @@ fd_fdstat_get 3 out:24                          => ESUCCESS u64@16&RIGHTS_FD_WRI
 			Script: `
 path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR RIGHTS_FILE_BASE 0 out:4>d => ESUCCESS
 path_open $d 0 s:"new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ENOTCAPABLE
-path_open $d 0 s:"f" OFLAGS_TRUNC 0 0 0 out:4   => ENOTCAPABLE
 path_open $d 0 s:"f" 0 RIGHTS_FD_READ 0 FDFLAGS_SYNC out:4 => ESUCCESS
 path_create_directory $d s:"nd"                 => ENOTCAPABLE
 path_remove_directory $d s:"d"                  => ENOTCAPABLE
@@ -140,6 +139,22 @@ path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_FD_READDIR RIGHTS_FILE_BASE 0 out:
 path_open $n 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4 => ENOTCAPABLE`,
 			Check: checkAll(wantFile("sub/f", "data"), wantDir("sub/d"), wantLink("sub/l", "f"),
 				wantAbsent("sub/new", "sub/nd", "sub/g", "sub/s", "g")),
+		},
+		Case{
+			// OFLAGS_TRUNC is refused once the guest gave up
+			// PATH_FILESTAT_SET_SIZE with fd_fdstat_set_rights
+			// (wasi-testsuite truncation_rights), but not merely because
+			// the directory was opened without it: Go's os.OpenRoot does
+			// that, then creates files with CREAT|TRUNC through it.
+			Name: "path_open/trunc-refused-only-after-dropping-the-right",
+			Tree: mkTree("sub/", "sub/f=data", "sub/g=more"),
+			Script: `
+path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN RIGHTS_FILE_BASE 0 out:4>r => ESUCCESS
+path_open $r 0 s:"f" OFLAGS_TRUNC 0 0 0 out:4 => ESUCCESS
+path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN|RIGHTS_PATH_FILESTAT_SET_SIZE RIGHTS_FILE_BASE 0 out:4>d => ESUCCESS
+fd_fdstat_set_rights $d RIGHTS_PATH_OPEN RIGHTS_FILE_BASE => ESUCCESS
+path_open $d 0 s:"g" OFLAGS_TRUNC 0 0 0 out:4 => ENOTCAPABLE`,
+			Check: checkAll(wantFile("sub/f", ""), wantFile("sub/g", "more")),
 		},
 		Case{
 			// Synchronous-I/O flags need rights in the directory's
