@@ -6,7 +6,9 @@
 // package, most with the "wasip1" build constraint, so that host builds skip
 // them. The benchmark's guests (bench, empty) have none: they also build for
 // the host ([BuildNative]), so that the same source runs natively as the
-// reference. The sources are embedded, so [Build] works wherever this
+// reference. The directory abi is not a guest but the package of raw
+// preview1 import declarations that wasicall and hostile share. The sources
+// are embedded, so [Build] works wherever this
 // package is compiled, including from the module cache of a project that
 // depends on capwasi. Built programs are cached by the hash of their
 // sources, the target and the Go toolchain, so a guest is compiled once per
@@ -33,12 +35,21 @@ import (
 //go:embed */*.go
 var sources embed.FS
 
+// sharedDir is the package the guests that call the ABI directly import
+// (github.com/capwasi/capwasi/conformance/guests/abi); it is not a guest
+// itself. Every build gets it, in a scratch module with this package's
+// import path, so that guests import it as they do in this tree.
+const (
+	sharedDir  = "abi"
+	modulePath = "github.com/capwasi/capwasi/conformance/guests"
+)
+
 // Names returns the names of the guests, sorted.
 func Names() []string {
 	entries, _ := fs.ReadDir(sources, ".")
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() {
+		if e.IsDir() && e.Name() != sharedDir {
 			names = append(names, e.Name())
 		}
 	}
@@ -89,9 +100,11 @@ func build(name, goos, goarch string) (string, error) {
 		return p, nil
 	}
 	files, err := fs.Glob(sources, path.Join(name, "*.go"))
-	if err != nil || len(files) == 0 {
+	if err != nil || len(files) == 0 || name == sharedDir {
 		return "", fmt.Errorf("guests: no guest named %q (have %s)", name, strings.Join(Names(), ", "))
 	}
+	shared, _ := fs.Glob(sources, path.Join(sharedDir, "*.go"))
+	files = append(files, shared...)
 	gocmd := goCommand()
 	version, err := exec.Command(gocmd, "env", "GOVERSION").Output()
 	if err != nil {
@@ -132,13 +145,16 @@ func compile(gocmd, name string, files []string, out, goos, goarch string) error
 		return err
 	}
 	defer os.RemoveAll(dir)
-	mod := "module capwasi.guest/" + name + "\n\ngo 1.26\n"
+	mod := "module " + modulePath + "\n\ngo 1.26\n"
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 		return err
 	}
 	for _, f := range files {
 		b, _ := sources.ReadFile(f)
-		if err := os.WriteFile(filepath.Join(dir, path.Base(f)), b, 0o644); err != nil {
+		if err := os.MkdirAll(filepath.Join(dir, path.Dir(f)), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f)), b, 0o644); err != nil {
 			return err
 		}
 	}
@@ -146,7 +162,7 @@ func compile(gocmd, name string, files []string, out, goos, goarch string) error
 		return err
 	}
 	tmp := out + ".tmp" + fmt.Sprint(os.Getpid())
-	cmd := exec.Command(gocmd, "build", "-o", tmp, ".")
+	cmd := exec.Command(gocmd, "build", "-o", tmp, "./"+name)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0",
 		"GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "GOWORK=off")

@@ -55,3 +55,9 @@ func TestBuildNativeRunsOnTheHost(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, p, w, "the wasm and native builds are cached apart")
 }
+
+func TestSharedPackageIsNotAGuest(t *testing.T) {
+	assert.NotContains(t, Names(), sharedDir)
+	_, err := Build(sharedDir)
+	assert.Error(t, err)
+}

@@ -41,6 +41,8 @@ import (
 	"os"
 	"strconv"
 	"unsafe"
+
+	"github.com/capwasi/capwasi/conformance/guests/abi"
 )
 
 // Function indexes, in the specification's order (common.Functions).
@@ -192,7 +194,7 @@ func main() {
 		g.envc++
 	}
 	var ts [8]byte
-	if clockTimeGet(0, 0, addr(unsafe.Pointer(&ts[0]))) == 0 {
+	if abi.ClockTimeGet(0, 0, addr(unsafe.Pointer(&ts[0]))) == 0 {
 		g.now = binary.LittleEndian.Uint64(ts[:])
 	}
 	g.mem = memorySize(0)
@@ -201,7 +203,7 @@ func main() {
 		os.Exit(2)
 	}
 	for range calls {
-		if randomGet(g.mem+1, 0) == 0 { // memory grew: find its new end
+		if abi.RandomGet(g.mem+1, 0) == 0 { // memory grew: find its new end
 			g.mem = memorySize(g.mem)
 		}
 		g.used = 0
@@ -218,7 +220,7 @@ func main() {
 		record(end[i], end[i+1], binary.LittleEndian.Uint16(end[i+2:]))
 	}
 	flush()
-	procExit(code)
+	abi.ProcExit(code)
 }
 
 // memorySize returns the size of the guest memory, at least from: the
@@ -228,7 +230,7 @@ func memorySize(from uint32) uint32 {
 	lo, hi := uint64(from), uint64(1)<<32 // lo is inside, hi is not
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
-		if randomGet(uint32(mid), 0) == 0 {
+		if abi.RandomGet(uint32(mid), 0) == 0 {
 			lo = mid
 		} else {
 			hi = mid
@@ -254,8 +256,8 @@ func flush() {
 	for off < nReport {
 		binary.LittleEndian.PutUint32(reportIov[0:], addr(unsafe.Pointer(&report[off])))
 		binary.LittleEndian.PutUint32(reportIov[4:], uint32(nReport-off))
-		if fdWrite(1, addr(unsafe.Pointer(&reportIov[0])), 1, addr(unsafe.Pointer(&reportOut[0]))) != 0 {
-			procExit(99) // the report channel is broken: the host sees no trailer
+		if abi.FdWrite(1, addr(unsafe.Pointer(&reportIov[0])), 1, addr(unsafe.Pointer(&reportOut[0]))) != 0 {
+			abi.ProcExit(99) // the report channel is broken: the host sees no trailer
 		}
 		off += int(binary.LittleEndian.Uint32(reportOut[:]))
 	}
@@ -786,60 +788,60 @@ func (g *guest) call() (byte, uint32) {
 	var e uint32
 	switch fn {
 	case fArgsGet:
-		e = argsGet(g.out(4*g.argc), g.out(g.argvLen))
+		e = abi.ArgsGet(g.out(4*g.argc), g.out(g.argvLen))
 	case fArgsSizesGet:
-		e = argsSizesGet(g.out(4), g.out(4))
+		e = abi.ArgsSizesGet(g.out(4), g.out(4))
 	case fEnvironGet:
-		e = environGet(g.out(4*g.envc), g.out(g.envLen))
+		e = abi.EnvironGet(g.out(4*g.envc), g.out(g.envLen))
 	case fEnvironSizesGet:
-		e = environSizesGet(g.out(4), g.out(4))
+		e = abi.EnvironSizesGet(g.out(4), g.out(4))
 	case fClockResGet:
-		e = clockResGet(g.enum(4), g.out(8))
+		e = abi.ClockResGet(g.enum(4), g.out(8))
 	case fClockTimeGet:
-		e = clockTimeGet(g.enum(4), g.u64(), g.out(8))
+		e = abi.ClockTimeGet(g.enum(4), g.u64(), g.out(8))
 	case fFdAdvise:
-		e = fdAdvise(g.fd(anyFd), g.u64(), g.u64(), g.enum(6))
+		e = abi.FdAdvise(g.fd(anyFd), g.u64(), g.u64(), g.enum(6))
 	case fFdAllocate:
-		e = fdAllocate(g.fd(notStdout), g.u64(), g.allocLen())
+		e = abi.FdAllocate(g.fd(notStdout), g.u64(), g.allocLen())
 	case fFdClose:
 		fd := g.fd(disposing)
-		e = fdClose(fd)
+		e = abi.FdClose(fd)
 		if e == 0 && fd == g.listener {
 			g.listener = none
 		}
 	case fFdDatasync:
-		e = fdDatasync(g.fd(anyFd))
+		e = abi.FdDatasync(g.fd(anyFd))
 	case fFdFdstatGet:
-		e = fdFdstatGet(g.fd(anyFd), g.out(24))
+		e = abi.FdFdstatGet(g.fd(anyFd), g.out(24))
 	case fFdFdstatSetFlags:
-		e = fdFdstatSetFlags(g.fd(notStdout), g.flags(0x1f))
+		e = abi.FdFdstatSetFlags(g.fd(notStdout), g.flags(0x1f))
 	case fFdFdstatSetRights:
-		e = fdFdstatSetRights(g.fd(notStdout), g.rights(), g.rights())
+		e = abi.FdFdstatSetRights(g.fd(notStdout), g.rights(), g.rights())
 	case fFdFilestatGet:
 		out := g.out(64)
-		e = fdFilestatGet(g.fd(anyFd), out)
+		e = abi.FdFilestatGet(g.fd(anyFd), out)
 		if e == 0 {
 			g.checkFilestat(fn, out)
 		}
 	case fFdFilestatSetSize:
-		e = fdFilestatSetSize(g.fd(notStdout), g.u64())
+		e = abi.FdFilestatSetSize(g.fd(notStdout), g.u64())
 	case fFdFilestatSetTimes:
-		e = fdFilestatSetTimes(g.fd(notStdout), g.u64(), g.u64(), g.flags(0xf))
+		e = abi.FdFilestatSetTimes(g.fd(notStdout), g.u64(), g.u64(), g.flags(0xf))
 	case fFdPread:
 		iovs, n := g.iovecs(false)
-		e = fdPread(g.fd(anyFd), iovs, n, g.u64(), g.out(4))
+		e = abi.FdPread(g.fd(anyFd), iovs, n, g.u64(), g.out(4))
 		g.scan(fn, e)
 	case fFdPrestatGet:
-		e = fdPrestatGet(g.fd(anyFd), g.out(8))
+		e = abi.FdPrestatGet(g.fd(anyFd), g.out(8))
 	case fFdPrestatDirName:
 		p, n := g.buf(64)
-		e = fdPrestatDirName(g.fd(anyFd), p, n)
+		e = abi.FdPrestatDirName(g.fd(anyFd), p, n)
 	case fFdPwrite:
 		iovs, n := g.iovecs(true)
-		e = fdPwrite(g.fd(notStdout), iovs, n, g.u64(), g.out(4))
+		e = abi.FdPwrite(g.fd(notStdout), iovs, n, g.u64(), g.out(4))
 	case fFdRead:
 		iovs, n := g.iovecs(false)
-		e = fdRead(g.fd(anyFd), iovs, n, g.out(4))
+		e = abi.FdRead(g.fd(anyFd), iovs, n, g.out(4))
 		g.scan(fn, e)
 	case fFdReaddir:
 		p, n := g.buf(8192)
@@ -847,11 +849,11 @@ func (g *guest) call() (byte, uint32) {
 		if g.n(4) == 0 {
 			cookie = g.r.Uint64()
 		}
-		e = fdReaddir(g.fd(anyFd), p, n, cookie, g.out(4))
+		e = abi.FdReaddir(g.fd(anyFd), p, n, cookie, g.out(4))
 		g.scan(fn, e)
 	case fFdRenumber:
 		from, to := g.fd(disposing), g.fd(disposing)
-		e = fdRenumber(from, to)
+		e = abi.FdRenumber(from, to)
 		switch {
 		case e != 0 || from == to:
 		case from == g.listener:
@@ -860,27 +862,27 @@ func (g *guest) call() (byte, uint32) {
 			g.listener = none
 		}
 	case fFdSeek:
-		e = fdSeek(g.fd(anyFd), g.u64(), g.enum(3), g.out(8))
+		e = abi.FdSeek(g.fd(anyFd), g.u64(), g.enum(3), g.out(8))
 	case fFdSync:
-		e = fdSync(g.fd(anyFd))
+		e = abi.FdSync(g.fd(anyFd))
 	case fFdTell:
-		e = fdTell(g.fd(anyFd), g.out(8))
+		e = abi.FdTell(g.fd(anyFd), g.out(8))
 	case fFdWrite:
 		iovs, n := g.iovecs(true)
-		e = fdWrite(g.fd(notStdout), iovs, n, g.out(4))
+		e = abi.FdWrite(g.fd(notStdout), iovs, n, g.out(4))
 	case fPathCreateDirectory:
 		p, n := g.path()
-		e = pathCreateDirectory(g.dirfd(), p, n)
+		e = abi.PathCreateDirectory(g.dirfd(), p, n)
 	case fPathFilestatGet:
 		p, n := g.path()
 		out := g.out(64)
-		e = pathFilestatGet(g.dirfd(), g.flags(1), p, n, out)
+		e = abi.PathFilestatGet(g.dirfd(), g.flags(1), p, n, out)
 		if e == 0 {
 			g.checkFilestat(fn, out)
 		}
 	case fPathFilestatSetTimes:
 		p, n := g.path()
-		e = pathFilestatSetTimes(g.dirfd(), g.flags(1), p, n, g.u64(), g.u64(), g.flags(0xf))
+		e = abi.PathFilestatSetTimes(g.dirfd(), g.flags(1), p, n, g.u64(), g.u64(), g.flags(0xf))
 	case fPathLink:
 		p, n := g.path()
 		q, m := g.path()
@@ -888,61 +890,61 @@ func (g *guest) call() (byte, uint32) {
 		if g.good {
 			flags = 0 // SYMLINK_FOLLOW is EINVAL
 		}
-		e = pathLink(g.dirfd(), flags, p, n, g.dirfd(), q, m)
+		e = abi.PathLink(g.dirfd(), flags, p, n, g.dirfd(), q, m)
 	case fPathOpen:
 		p, n := g.path()
 		out := g.out(4)
-		e = pathOpen(g.dirfd(), g.flags(1), p, n, g.oflags(), g.rights(), g.rights(), g.flags(0x1f), out)
+		e = abi.PathOpen(g.dirfd(), g.flags(1), p, n, g.oflags(), g.rights(), g.rights(), g.flags(0x1f), out)
 		if e == 0 {
 			g.remember(out)
 		}
 	case fPathReadlink:
 		p, n := g.path()
 		b, bn := g.buf(512)
-		e = pathReadlink(g.dirfd(), p, n, b, bn, g.out(4))
+		e = abi.PathReadlink(g.dirfd(), p, n, b, bn, g.out(4))
 		g.scan(fn, e)
 	case fPathRemoveDirectory:
 		p, n := g.path()
-		e = pathRemoveDirectory(g.dirfd(), p, n)
+		e = abi.PathRemoveDirectory(g.dirfd(), p, n)
 	case fPathRename:
 		p, n := g.path()
 		q, m := g.path()
-		e = pathRename(g.dirfd(), p, n, g.dirfd(), q, m)
+		e = abi.PathRename(g.dirfd(), p, n, g.dirfd(), q, m)
 	case fPathSymlink:
 		p, n := g.target()
 		q, m := g.path()
-		e = pathSymlink(p, n, g.dirfd(), q, m)
+		e = abi.PathSymlink(p, n, g.dirfd(), q, m)
 	case fPathUnlinkFile:
 		p, n := g.path()
-		e = pathUnlinkFile(g.dirfd(), p, n)
+		e = abi.PathUnlinkFile(g.dirfd(), p, n)
 	case fPollOneoff:
 		subs, n := g.subscriptions()
 		events := g.hostilePtr(32)
 		if n <= 64 {
 			events = g.out(32 * n)
 		}
-		e = pollOneoff(subs, events, n, g.out(4))
+		e = abi.PollOneoff(subs, events, n, g.out(4))
 	case fProcRaise:
-		e = procRaise(g.enum(31))
+		e = abi.ProcRaise(g.enum(31))
 	case fSchedYield:
-		e = schedYield()
+		e = abi.SchedYield()
 	case fRandomGet:
 		p, n := g.buf(4096)
-		e = randomGet(p, n)
+		e = abi.RandomGet(p, n)
 	case fSockAccept:
 		out := g.out(4)
 		flags := g.flags(0x1f)
 		if g.good {
 			flags &= 4 // NONBLOCK or nothing
 		}
-		e = sockAccept(g.sock(notStdout), flags, out)
+		e = abi.SockAccept(g.sock(notStdout), flags, out)
 		if e == 0 {
 			g.remember(out)
 			g.rememberSock(out)
 		}
 	case fSockRecv:
 		iovs, n := g.iovecs(false)
-		e = sockRecv(g.sock(anyFd), iovs, n, g.flags(3), g.out(4), g.out(2))
+		e = abi.SockRecv(g.sock(anyFd), iovs, n, g.flags(3), g.out(4), g.out(2))
 		g.scan(fn, e)
 	case fSockSend:
 		iovs, n := g.iovecs(true)
@@ -950,13 +952,13 @@ func (g *guest) call() (byte, uint32) {
 		if g.n(8) == 0 {
 			flags = g.r.Uint32()
 		}
-		e = sockSend(g.sock(notStdout), iovs, n, flags, g.out(4))
+		e = abi.SockSend(g.sock(notStdout), iovs, n, flags, g.out(4))
 	case fSockShutdown:
 		fd := g.sock(notStdout)
 		if fd == g.listener {
 			fd = 2
 		}
-		e = sockShutdown(fd, g.enum(4))
+		e = abi.SockShutdown(fd, g.enum(4))
 	}
 	return byte(fn), e
 }
