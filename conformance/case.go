@@ -88,7 +88,7 @@ type caseResult struct {
 }
 
 // runCase runs c through e with impl and checks it.
-func runCase(ctx context.Context, e *engine, impl Impl, c Case, tmp string) caseResult {
+func runCase(ctx context.Context, e *runner, impl Impl, c Case, tmp string) caseResult {
 	for _, f := range c.Needs {
 		if !impl.supports(f) {
 			return caseResult{skipped: fmt.Sprintf("%s declares no %s", impl.Name, f)}

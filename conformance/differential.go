@@ -57,11 +57,11 @@ var wazeroImpl = Impl{Name: "wazero", Unsupported: []Feature{FeatureSockets}}
 // results), and per run (exit code, output, the tree outside the sandbox).
 // Cases either side cannot run are left out.
 func Differential(ctx context.Context, impl Impl) ([]Difference, error) {
-	ours, err := sharedEngine(false)
+	ours, err := sharedRunner(false)
 	if err != nil {
 		return nil, err
 	}
-	theirs, err := sharedEngine(true)
+	theirs, err := sharedRunner(true)
 	if err != nil {
 		return nil, err
 	}

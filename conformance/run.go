@@ -22,23 +22,23 @@ func Cases() []Case {
 
 var (
 	sharedMu      sync.Mutex
-	sharedEngines = map[bool]*engine{}
+	sharedRunners = map[bool]*runner{}
 )
 
-// sharedEngine returns one engine per kind for the whole process, so that a
+// sharedRunner returns one runner per kind for the whole process, so that a
 // guest is compiled once however many suites run. The engines live until
 // the process ends.
-func sharedEngine(wazeroWASI bool) (*engine, error) {
+func sharedRunner(wazeroWASI bool) (*runner, error) {
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
-	if e, ok := sharedEngines[wazeroWASI]; ok {
+	if e, ok := sharedRunners[wazeroWASI]; ok {
 		return e, nil
 	}
-	e, err := newEngine(context.Background(), wazeroWASI)
+	e, err := newRunner(context.Background(), wazeroWASI)
 	if err != nil {
 		return nil, err
 	}
-	sharedEngines[wazeroWASI] = e
+	sharedRunners[wazeroWASI] = e
 	return e, nil
 }
 
@@ -56,7 +56,7 @@ func sharedEngine(wazeroWASI bool) (*engine, error) {
 //		conformance.Run(t, conformance.Impl{Name: "mine", NewCtx: newMyCtx})
 //	}
 func Run(t *testing.T, impl Impl) {
-	e, err := sharedEngine(false)
+	e, err := sharedRunner(false)
 	if err != nil {
 		t.Fatalf("conformance: %v", err)
 	}

@@ -61,7 +61,9 @@ type Options struct {
 	// in its own code: wazero's close-on-context-done, which checks at every
 	// loop and call of the guest and makes its code up to 3x slower.
 	// Without it, a cancelled context stops only a guest blocked in a WASI
-	// call that honours it.
+	// call that honours it (capwasi's do; wazero's poll_oneoff sleeps
+	// without looking at the context, so a wazero guest asleep there runs
+	// its sleep out even when stoppable).
 	Stoppable bool
 }
 

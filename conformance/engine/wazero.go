@@ -45,6 +45,21 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 	}
 	defer compiled.Close(ctx)
 
+	cfg := WazeroConfig(inv)
+	mod, err := rt.InstantiateModule(ctx, compiled, cfg)
+	if mod != nil {
+		defer mod.Close(ctx)
+	}
+	return ExitCode(ctx, err)
+}
+
+// WazeroConfig returns the wazero module configuration that gives a guest
+// what inv describes under wazero's built-in WASI: its arguments,
+// environment and streams, its directories mounted read-write or read-only
+// (WithDirMount, WithReadOnlyDirMount), real clocks, sleep and crypto/rand,
+// and an empty module name (unique per runtime only if the runtime runs one
+// guest at a time under that name).
+func WazeroConfig(inv *Invocation) wazero.ModuleConfig {
 	fsc := wazero.NewFSConfig()
 	for _, d := range inv.Dirs {
 		if d.ReadOnly {
@@ -58,7 +73,6 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 		WithFSConfig(fsc).
 		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
 		WithRandSource(rand.Reader).
-		// The name must be empty or unique per runtime; this runtime runs one.
 		WithName("")
 	for _, kv := range inv.Env {
 		name, value, _ := strings.Cut(kv, "=")
@@ -73,10 +87,14 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 	if inv.Stderr != nil {
 		cfg = cfg.WithStderr(inv.Stderr)
 	}
-	mod, err := rt.InstantiateModule(ctx, compiled, cfg)
-	if mod != nil {
-		defer mod.Close(ctx)
-	}
+	return cfg
+}
+
+// ExitCode interprets the error of instantiating a command module under
+// wazero: a *sys.ExitError carries the guest's exit code and is not an error,
+// unless ctx ended, when wazero's close-on-context-done code comes back with
+// the error. Any other error is returned with code 0.
+func ExitCode(ctx context.Context, err error) (uint32, error) {
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
 		code := exit.ExitCode()

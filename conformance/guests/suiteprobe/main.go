@@ -16,6 +16,8 @@
 //	line            copy one line of stdin to stdout
 //	echo            copy the rest of stdin to stdout
 //	sleep:DURATION  sleep that long (a time.ParseDuration string)
+//	spin:DURATION   run that long without sleeping (the host's stop has to
+//	                interrupt guest code, not a host call)
 //	exit:N          exit with status N at once
 //
 // Relative paths resolve in the first pre-opened directory. wasi-testsuite
@@ -111,6 +113,13 @@ func do(stdin *bufio.Reader, cmd, val string) error {
 			return err
 		}
 		time.Sleep(d)
+	case "spin":
+		d, err := time.ParseDuration(val)
+		if err != nil {
+			return err
+		}
+		for start := time.Now(); time.Since(start) < d; {
+		}
 	case "exit":
 		n, err := strconv.Atoi(val)
 		if err != nil {

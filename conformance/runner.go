@@ -3,8 +3,6 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,31 +10,31 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/conformance/guests"
 	"github.com/capwasi/capwasi/wazeroadapter"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
-	"github.com/tetratelabs/wazero/sys"
 )
 
-// engine runs guests: under capwasi (wazeroadapter with an Impl), or under
-// wazero's built-in WASI for the differential mode. One engine compiles
+// runner runs guests: under capwasi (wazeroadapter with an Impl), or under
+// wazero's built-in WASI for the differential mode. One runner compiles
 // each guest once.
-type engine struct {
+type runner struct {
 	rt       wazero.Runtime
 	host     *wazeroadapter.Host // nil for wazero's WASI
 	mu       sync.Mutex
 	compiled map[string]wazero.CompiledModule
 }
 
-// newEngine returns an engine binding capwasi's adapter, or wazero's own
+// newRunner returns a runner binding capwasi's adapter, or wazero's own
 // WASI when wazeroWASI is true.
-func newEngine(ctx context.Context, wazeroWASI bool) (*engine, error) {
+func newRunner(ctx context.Context, wazeroWASI bool) (*runner, error) {
 	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
 	if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(guests.CacheDir(), "..", "wazero")); err == nil {
 		rc = rc.WithCompilationCache(cache)
 	}
-	e := &engine{rt: wazero.NewRuntimeWithConfig(ctx, rc), compiled: map[string]wazero.CompiledModule{}}
+	e := &runner{rt: wazero.NewRuntimeWithConfig(ctx, rc), compiled: map[string]wazero.CompiledModule{}}
 	var err error
 	if wazeroWASI {
 		_, err = wasi_snapshot_preview1.Instantiate(ctx, e.rt)
@@ -51,7 +49,7 @@ func newEngine(ctx context.Context, wazeroWASI bool) (*engine, error) {
 }
 
 // compile builds and compiles the named guest once.
-func (e *engine) compile(ctx context.Context, guest string) (wazero.CompiledModule, error) {
+func (e *runner) compile(ctx context.Context, guest string) (wazero.CompiledModule, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if c, ok := e.compiled[guest]; ok {
@@ -83,7 +81,7 @@ type outcome struct {
 // run runs guest with spec: through impl under capwasi, or under wazero's
 // WASI (impl unused). spec's Stdout and Stderr are replaced by buffers
 // whose contents come back in the outcome.
-func (e *engine) run(ctx context.Context, guest string, impl Impl, spec Spec) (outcome, error) {
+func (e *runner) run(ctx context.Context, guest string, impl Impl, spec Spec) (outcome, error) {
 	compiled, err := e.compile(ctx, guest)
 	if err != nil {
 		return outcome{}, err
@@ -110,32 +108,17 @@ func (e *engine) run(ctx context.Context, guest string, impl Impl, spec Spec) (o
 }
 
 // runWazero runs compiled with wazero's built-in WASI configured as spec says.
-func (e *engine) runWazero(ctx context.Context, compiled wazero.CompiledModule, spec Spec) (uint32, error) {
-	fsc := wazero.NewFSConfig()
+func (e *runner) runWazero(ctx context.Context, compiled wazero.CompiledModule, spec Spec) (uint32, error) {
+	inv := &engine.Invocation{Args: spec.Args, Env: spec.Env,
+		Stdin: bytesReader(spec.Stdin), Stdout: spec.Stdout, Stderr: spec.Stderr}
 	for _, d := range spec.Dirs {
-		if d.ReadOnly {
-			fsc = fsc.WithReadOnlyDirMount(d.HostPath, d.GuestPath)
-		} else {
-			fsc = fsc.WithDirMount(d.HostPath, d.GuestPath)
-		}
+		inv.Dirs = append(inv.Dirs, engine.Dir{Host: d.HostPath, Guest: d.GuestPath, ReadOnly: d.ReadOnly})
 	}
-	cfg := wazero.NewModuleConfig().WithArgs(spec.Args...).
-		WithStdin(bytesReader(spec.Stdin)).WithStdout(spec.Stdout).WithStderr(spec.Stderr).
-		WithFSConfig(fsc).WithSysWalltime().WithSysNanotime().WithSysNanosleep().
-		WithRandSource(rand.Reader).WithName("")
-	for _, kv := range spec.Env {
-		k, v, _ := cutEnv(kv)
-		cfg = cfg.WithEnv(k, v)
-	}
-	mod, err := e.rt.InstantiateModule(ctx, compiled, cfg)
+	mod, err := e.rt.InstantiateModule(ctx, compiled, engine.WazeroConfig(inv))
 	if mod != nil {
 		defer mod.Close(ctx)
 	}
-	var exit *sys.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
-	}
-	return 0, err
+	return engine.ExitCode(ctx, err)
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
