@@ -70,7 +70,9 @@ func (d *Dir) label() string {
 // OpenFile opens the file at path beneath d with the given flags; perm
 // (with OCreate) is the mode of a new file before the umask. A path naming
 // a directory may be opened read-only (like os.Open), and the result turned
-// into a Dir with [NewDirFromFile].
+// into a Dir with [NewDirFromFile]. The File keeps path as its name (see
+// [File.Name]), and errors keep it too: a caller whose string aliases memory
+// it reuses must pass a copy.
 //
 // The final symbolic link is followed, beneath d, unless flag has
 // ONoFollow, in which case it is ELOOP. A trailing slash requires a
