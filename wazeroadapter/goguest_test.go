@@ -255,10 +255,16 @@ func TestGoGuest(t *testing.T) {
 		r := wazero.NewRuntimeWithConfig(ctx, goRuntimeConfig().WithCloseOnContextDone(true))
 		defer r.Close(ctx)
 		c, _, root := newGoCtx("sleep", "10s")
+		// Compile first: only the run is timed (compiling a Go guest
+		// takes seconds on a cold, loaded machine, and ignores ctx).
+		h, err := Instantiate(ctx, r)
+		require.NoError(t, err)
+		compiled, err := r.CompileModule(ctx, goGuest(t))
+		require.NoError(t, err)
 		tctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		_, err := Run(tctx, r, goGuest(t), c)
+		_, err = h.Run(tctx, compiled, c, nil)
 		assert.Error(t, err)
 		assert.Less(t, time.Since(start), 5*time.Second)
 		assert.Equal(t, 1, c.closeCalls(), "released after a timeout")
