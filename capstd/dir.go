@@ -169,8 +169,9 @@ func (d *Dir) Rename(oldPath string, newDir *Dir, newPath string) error {
 // Link creates newPath beneath newDir (d if newDir is nil) as a hard link
 // to oldPath beneath d. A final symbolic link in oldPath is linked itself
 // unless followOld is set, in which case it is followed beneath d. newPath
-// must not exist (EEXIST); a directory as oldPath is EPERM. Errors are
-// *LinkError.
+// must not exist (EEXIST; ENOTDIR when it ends in "/" and names a file that
+// is neither a directory nor a symbolic link, as cap-std answers); a
+// directory as oldPath is EPERM. Errors are *LinkError.
 func (d *Dir) Link(oldPath string, newDir *Dir, newPath string, followOld bool) error {
 	if newDir == nil {
 		newDir = d
@@ -190,7 +191,9 @@ func (d *Dir) Link(oldPath string, newDir *Dir, newPath string, followOld bool) 
 // absolute target is refused with [ErrEscape] — nothing in a Dir may point
 // at the host's tree — and an empty one with ENOENT. A relative target may
 // name anything, even outside d (following it beneath a Dir is what is
-// refused). linkPath must not exist (EEXIST). Errors are *LinkError.
+// refused). linkPath must not exist (EEXIST; ENOTDIR when it ends in "/"
+// and names a file that is neither a directory nor a symbolic link, as
+// cap-std answers). Errors are *LinkError.
 func (d *Dir) Symlink(target, linkPath string) error {
 	if !d.acquire() {
 		return linkErr("symlink", target, linkPath, fs.ErrClosed)

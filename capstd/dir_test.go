@@ -389,6 +389,8 @@ func TestLink(t *testing.T) {
 		{"f", ".", false, syscall.EEXIST},
 		{"f", "new/", false, syscall.ENOENT},
 		{"f", "d/", false, syscall.EEXIST},
+		{"f", "f/", false, syscall.ENOTDIR},
+		{"f", "dangling/", false, syscall.EEXIST},
 	} {
 		requireErr(t, s.d.Link(c.oldPath, nil, c.newPath, c.follow), c.want, "%s -> %s", c.oldPath, c.newPath)
 	}
@@ -411,6 +413,8 @@ func TestSymlinkReadlink(t *testing.T) {
 		{"f", ".", syscall.EEXIST},
 		{"f", "new/", syscall.ENOENT},
 		{"f", "d/", syscall.EEXIST},
+		{"f", "f/", syscall.ENOTDIR},
+		{"f", "dangling/", syscall.EEXIST},
 		{"f", "missing/x", syscall.ENOENT},
 		{"/abs", "x", ErrEscape},
 		{"", "x", syscall.ENOENT},

@@ -140,11 +140,17 @@ func (d *Dir) lookup(path string, follow bool, st *unix.Stat_t) (at, error) {
 }
 
 // existsErr is the error of creating name in dirfd through a path with a
-// trailing slash: EEXIST if name exists, else ENOENT (as on Linux).
+// trailing slash, which names a directory: ENOENT if name does not exist,
+// ENOTDIR if it is a file that is neither a directory nor a symbolic link
+// (as cap-std, and so wasmtime, answer; Linux says EEXIST), else EEXIST.
+// A symbolic link is not followed to choose: its target may lie outside.
 func existsErr(dirfd int, name string) error {
 	var s unix.Stat_t
 	if err := sysFstatat(dirfd, name, &s, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return err
+	}
+	if t := uint32(s.Mode) & unix.S_IFMT; t != unix.S_IFDIR && t != unix.S_IFLNK {
+		return unix.ENOTDIR
 	}
 	return unix.EEXIST
 }

@@ -348,7 +348,8 @@ fd_filestat_get $fd out:64                      => ESUCCESS u64@24:2`,
 		Case{
 			// wasi-testsuite path_link: what a link may not be made over or
 			// to; a directory cannot be linked (EPERM, EACCES on some
-			// systems).
+			// systems); a new name ending in "/" over a file is ENOTDIR, as
+			// for path_symlink.
 			Name: "path_link/refusals",
 			Tree: mkTree("file=x", "existing=y", "dir/"),
 			Script: `
@@ -357,6 +358,8 @@ path_link 3 0 s:"file" 3 s:"file"               => EEXIST
 path_link 3 0 s:"file" 3 s:"dir"                => EEXIST
 path_link 3 0 s:"dir" 3 s:"dirlink"             => EPERM|EACCES
 path_link 3 0 s:"file" 3 s:"link/"              => ENOENT
+path_link 3 0 s:"file" 3 s:"existing/"          => ENOTDIR
+path_link 3 0 s:"file" 3 s:"dir/"               => EEXIST
 path_link 3 0 s:"missing" 3 s:"link"            => ENOENT
 path_link 3 0 s:"file" 3 s:"missing/link"       => ENOENT`,
 			Check: checkAll(wantFile("existing", "y"), wantAbsent("dirlink", "link")),

@@ -172,6 +172,16 @@ func (d *Dir) Readdir(_ context.Context, cookie common.Dircookie, entries []comm
 	return copy(entries, d.listing[cookie:]), nil
 }
 
+// existsErr is the error of creating r's name when it exists: ENOTDIR
+// when a trailing "/" names a file that is neither a directory nor a
+// symbolic link (as wasmtime answers), else EEXIST.
+func existsErr(r resolved) error {
+	if r.slash && r.n.typ != common.FiletypeDirectory && r.n.typ != common.FiletypeSymbolicLink {
+		return common.ENOTDIR
+	}
+	return common.EEXIST
+}
+
 // Symlink creates a symbolic link at path holding target.
 func (d *Dir) Symlink(_ context.Context, target, path string) error {
 	if strings.HasPrefix(target, "/") {
@@ -185,7 +195,7 @@ func (d *Dir) Symlink(_ context.Context, target, path string) error {
 		return err
 	}
 	if r.n != nil {
-		return common.EEXIST
+		return existsErr(r)
 	}
 	if r.slash {
 		return common.ENOENT
@@ -405,7 +415,7 @@ func (d *Dir) Link(_ context.Context, oldFlags common.Lookupflags, oldPath strin
 		return common.ENOENT
 	}
 	if to.n != nil {
-		return common.EEXIST
+		return existsErr(to)
 	}
 	if from.n.typ == common.FiletypeDirectory {
 		return common.EPERM
