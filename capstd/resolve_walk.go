@@ -27,63 +27,131 @@ import (
 // It is the resolver on darwin and freebsd, and on Linux when openat2 is
 // missing or undecided.
 
-// walker holds the descriptors of the directories a walk is inside. They
-// live in the struct itself, not behind a slice of a local array, so that a
-// walker on the stack stays there.
+// A walk does not hold a descriptor for every directory it is inside: a
+// path of 2048 levels, or fewer levels multiplied by symbolic links whose
+// targets go deeper, would hold thousands at once, and a guest could starve
+// the process of descriptors with one call. It holds the innermost
+// walkWindow levels and every walkWindow-th level above them (at most
+// walkWindow + maxWalkDepth/walkWindow descriptors); a ".." back to a level
+// it no longer holds reopens the levels from the checkpoint below by the
+// names it went through, each with O_NOFOLLOW, so that the reopening stays
+// beneath the root as the first opening did. A walk deeper than
+// maxWalkDepth levels is ENAMETOOLONG: its path, with the symbolic links
+// spliced in, exceeds PATH_MAX (4096 bytes), as POSIX allows.
+const (
+	walkWindow   = 32
+	maxWalkDepth = 2048
+)
+
+// walker holds the descriptors of the directories a walk is inside, level
+// 1 to n below the root (level 0). Level i is held when it is a checkpoint
+// (a multiple of walkWindow, in checkpoints[i/walkWindow]) or above lo (in
+// window[i%walkWindow]). The arrays live in the struct itself, not behind
+// slices of local arrays, so that a walker on the stack stays there.
 type walker struct {
-	root  int     // the starting directory, not owned
-	small [16]int // the innermost opened directories, up to 16
-	more  []int   // the ones beyond
-	n     int     // how many directories below root are open
-	links int     // symbolic links expanded so far
+	root        int // the starting directory, not owned
+	n           int // the level the walk is at
+	lo          int // levels above lo that are not checkpoints are held
+	links       int // symbolic links expanded so far
+	window      [walkWindow]int
+	checkpoints [maxWalkDepth/walkWindow + 1]int
+	names       [walkWindow]string // the name of each level up to walkWindow
+	moreNames   []string           // and of the levels beyond
 }
 
-// cur returns the directory the walk is in.
-func (w *walker) cur() int {
-	switch i := w.n - 1; {
-	case i < 0:
-		return w.root
-	case i < len(w.small):
-		return w.small[i]
-	default:
-		return w.more[i-len(w.small)]
+// held reports whether the walk holds the descriptor of level i ≥ 1.
+func (w *walker) held(i int) bool { return i%walkWindow == 0 || i > w.lo }
+
+// slot returns where the descriptor of level i ≥ 1 is kept.
+func (w *walker) slot(i int) *int {
+	if i%walkWindow == 0 {
+		return &w.checkpoints[i/walkWindow]
 	}
+	return &w.window[i%walkWindow]
 }
 
-// push enters the opened directory fd.
-func (w *walker) push(fd int) {
-	if w.n < len(w.small) {
-		w.small[w.n] = fd
-	} else {
-		w.more = append(w.more, fd)
+// name returns the name level i ≥ 1 was entered by.
+func (w *walker) name(i int) string {
+	if i <= walkWindow {
+		return w.names[i-1]
+	}
+	return w.moreNames[i-walkWindow-1]
+}
+
+// cur returns the directory the walk is in (held: see up).
+func (w *walker) cur() int {
+	if w.n == 0 {
+		return w.root
+	}
+	return *w.slot(w.n)
+}
+
+// push enters the directory fd, opened by name in the current one: it
+// takes fd, closing it when the walk is too deep (ENAMETOOLONG).
+func (w *walker) push(fd int, name string) error {
+	if w.n == maxWalkDepth {
+		closeFd(fd)
+		return syscall.ENAMETOOLONG
 	}
 	w.n++
-}
-
-// pop leaves the innermost opened directory and returns it.
-func (w *walker) pop() int {
-	fd := w.cur()
-	w.n--
-	if w.n >= len(w.small) {
-		w.more = w.more[:w.n-len(w.small)]
+	i := w.n
+	if i%walkWindow != 0 {
+		// The slot's previous holder, walkWindow levels up, leaves the
+		// window unless it left it already.
+		if j := i - walkWindow; j > w.lo {
+			if j >= 1 {
+				closeFd(w.window[i%walkWindow])
+			}
+			w.lo = j
+		}
 	}
-	return fd
+	*w.slot(i) = fd
+	switch {
+	case i <= walkWindow:
+		w.names[i-1] = name
+	case i-walkWindow-1 < len(w.moreNames):
+		w.moreNames[i-walkWindow-1] = name
+	default:
+		w.moreNames = append(w.moreNames, name)
+	}
+	return nil
 }
 
-// up moves to the parent directory; above the root is an escape.
+// up moves to the parent directory; above the root is an escape. A parent
+// no longer held is reopened from the checkpoint below it.
 func (w *walker) up() error {
 	if w.n == 0 {
 		return ErrEscape
 	}
-	closeFd(w.pop())
+	closeFd(*w.slot(w.n))
+	w.n--
+	if w.n == 0 || w.held(w.n) {
+		return nil
+	}
+	// Reopen the levels between the checkpoint c and n, which are all in
+	// the window then.
+	target := w.n
+	c := target - target%walkWindow
+	w.n, w.lo = c, c
+	for i := c + 1; i <= target; i++ {
+		fd, err := sysOpenat(w.cur(), w.name(i), oSearchDir|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		w.n = i
+		w.window[i%walkWindow] = fd
+	}
 	return nil
 }
 
-// closeAll closes the directories the walk opened.
+// closeAll closes the directories the walk holds.
 func (w *walker) closeAll() {
-	for w.n > 0 {
-		closeFd(w.pop())
+	for i := w.n; i >= 1; i-- {
+		if w.held(i) {
+			closeFd(*w.slot(i))
+		}
 	}
+	w.n, w.lo = 0, 0
 }
 
 // take hands the current directory to the caller with the final element
@@ -92,7 +160,9 @@ func (w *walker) take(name string) at {
 	if w.n == 0 {
 		return at{fd: w.root, name: name}
 	}
-	return at{fd: w.pop(), name: name, owned: true}
+	fd := w.cur()
+	w.n-- // the levels below stay held or not as they were: closeAll sees to them
+	return at{fd: fd, name: name, owned: true}
 }
 
 // maybeSymlink reports whether an O_NOFOLLOW open failing with err may have
@@ -149,8 +219,7 @@ func (w *walker) descend(elem, rest string) (string, error) {
 	}
 	fd, err := sysOpenat(w.cur(), elem, oSearchDir|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err == nil {
-		w.push(fd)
-		return rest, nil
+		return rest, w.push(fd, elem)
 	}
 	target, err := w.follow(elem, err)
 	if err != nil {
