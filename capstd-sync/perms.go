@@ -45,7 +45,11 @@ func (p Perms) String() string {
 }
 
 // dirRights are the rights a directory with these permissions can honour,
-// for itself (base) and for what is opened through it (inheriting).
+// for itself (base) and for what is opened through it (inheriting). The
+// inheriting rights keep the file write rights (common.RightsWriteMask)
+// without FileWrite: wasi-libc asks for no more than the inheriting rights,
+// and a write open must reach OpenFile to be refused (see
+// common.WasiFile.Rights), not become a read-only one.
 func (p Perms) dirRights() (base, inheriting common.Rights) {
 	base, inheriting = common.RightsAll, common.RightsAll
 	if p&DirWrite == 0 {
@@ -54,8 +58,7 @@ func (p Perms) dirRights() (base, inheriting common.Rights) {
 	}
 	if p&FileWrite == 0 {
 		base &^= common.RightsPathFilestatSetSize
-		inheriting &^= common.RightsWriteMask | common.RightsPathFilestatSetSize |
-			common.RightsFdFilestatSetTimes
+		inheriting &^= common.RightsPathFilestatSetSize | common.RightsFdFilestatSetTimes
 	} else {
 		// Truncating at open time, and setting a file's times through
 		// its descriptor, change file contents, not the tree.

@@ -34,8 +34,13 @@ type WasiFile interface {
 	// fd_fdstat_get; an implementation that has no restriction of its own
 	// returns [RightsAll] for both. A read-only file leaves out
 	// [RightsWriteMask]; a read-only directory leaves out
-	// [RightsDirectoryWriteMask] and, in its inheriting set,
-	// [RightsWriteMask].
+	// [RightsDirectoryWriteMask] but keeps [RightsWriteMask] in its
+	// inheriting set, and refuses a write open (OpenOptions.Write) with
+	// EPERM: wasi-libc asks path_open for its access mode's rights
+	// intersected with the directory's inheriting rights, so a directory
+	// reporting no FD_WRITE would turn an O_RDWR open into a read-only one
+	// the program believes it can write (wasmtime, too, reports FD_WRITE
+	// on read-only directories).
 	//
 	// A right left out here is not enforced by the binding: a call needing
 	// it still reaches the implementation, which must refuse it with the

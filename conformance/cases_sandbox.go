@@ -162,16 +162,24 @@ fd_read $fd iovout:4 out:4                      => ESUCCESS str:"keep" u32:4`,
 		},
 		Case{
 			// LESSONS: a read-only directory reports what it allows: no
-			// right to change the tree, nothing to write files with.
+			// right to change the tree; a file opened for reading has
+			// nothing to write with. Its inheriting rights keep FD_WRITE,
+			// as wasmtime's do: wasi-libc asks for its access mode's rights
+			// within them, so an O_RDWR open asks for FD_WRITE and is
+			// refused, instead of becoming a read-only descriptor the
+			// program believes it can write (SQLite then reports "disk I/O
+			// error" rather than "readonly database").
 			Name:     "sandbox/read-only-preopen-rights",
 			ReadOnly: true,
 			Tree:     mkTree("f=x", "d/"),
 			Script: `
-fd_fdstat_get 3 out:24 => ESUCCESS u64@8&RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR|RIGHTS_PATH_FILESTAT_GET:RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR|RIGHTS_PATH_FILESTAT_GET,u64@8&RIGHTS_PATH_CREATE_FILE|RIGHTS_PATH_CREATE_DIRECTORY|RIGHTS_PATH_UNLINK_FILE|RIGHTS_PATH_REMOVE_DIRECTORY|RIGHTS_PATH_RENAME_TARGET|RIGHTS_PATH_SYMLINK:0,u64@16&RIGHTS_FD_WRITE:0,u64@16&RIGHTS_FD_READ:RIGHTS_FD_READ
+fd_fdstat_get 3 out:24 => ESUCCESS u64@8&RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR|RIGHTS_PATH_FILESTAT_GET:RIGHTS_PATH_OPEN|RIGHTS_FD_READDIR|RIGHTS_PATH_FILESTAT_GET,u64@8&RIGHTS_PATH_CREATE_FILE|RIGHTS_PATH_CREATE_DIRECTORY|RIGHTS_PATH_UNLINK_FILE|RIGHTS_PATH_REMOVE_DIRECTORY|RIGHTS_PATH_RENAME_TARGET|RIGHTS_PATH_SYMLINK:0,u64@16&RIGHTS_FD_WRITE:RIGHTS_FD_WRITE,u64@16&RIGHTS_FD_READ:RIGHTS_FD_READ
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_WRITE|RIGHTS_FD_SEEK 0 0 out:4 => EPERM
 path_open 3 0 s:"f" 0 ` + readOnlyFileRights + ` 0 0 out:4>fd => ESUCCESS
 fd_fdstat_get $fd out:24 => ESUCCESS u64@8&RIGHTS_FD_WRITE|RIGHTS_FD_ALLOCATE|RIGHTS_FD_FILESTAT_SET_SIZE:0,u64@8&RIGHTS_FD_READ:RIGHTS_FD_READ
 path_open 3 0 s:"d" OFLAGS_DIRECTORY RIGHTS_DIR_BASE RIGHTS_DIR_INHERITING 0 out:4>d => ESUCCESS
-fd_fdstat_get $d out:24 => ESUCCESS u64@8&RIGHTS_PATH_CREATE_FILE:0,u64@16&RIGHTS_FD_WRITE:0`,
+fd_fdstat_get $d out:24 => ESUCCESS u64@8&RIGHTS_PATH_CREATE_FILE:0,u64@16&RIGHTS_FD_WRITE:RIGHTS_FD_WRITE`,
+			Check: wantFile("f", "x"),
 		},
 		Case{
 			// LESSONS (2026 advisory): an operation spanning two pre-opens

@@ -26,11 +26,13 @@ func (fsys *FS) Root(readOnly bool) *Dir {
 	return &Dir{fs: fsys, n: fsys.root, readOnly: readOnly}
 }
 
-// Rights leaves out the rights a read-only directory cannot honour.
+// Rights leaves out the rights a read-only directory cannot honour, but
+// not the file write rights of its inheriting set: a write open must reach
+// OpenFile to be refused (see common.WasiFile.Rights).
 func (d *Dir) Rights() (base, inheriting common.Rights) {
 	if d.readOnly {
 		return common.RightsAll &^ common.RightsDirectoryWriteMask,
-			common.RightsAll &^ (common.RightsDirectoryWriteMask | common.RightsWriteMask)
+			common.RightsAll &^ common.RightsDirectoryWriteMask
 	}
 	return common.RightsAll, common.RightsAll
 }
