@@ -3,9 +3,7 @@
 package capstd
 
 import (
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -128,33 +126,4 @@ func TestWalkDepthLimit(t *testing.T) {
 	a, err := walkLookup(rootFd, "n", true, &st)
 	require.NoError(t, err, "a lookup within the limit")
 	a.release()
-}
-
-// TestWalkHoldsFewDescriptors resolves a path 600 levels deep under a
-// descriptor limit that leaves room for 100 more: a walk holding one
-// descriptor per level would fail with EMFILE.
-func TestWalkHoldsFewDescriptors(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("counts descriptors in /proc/self/fd")
-	}
-	root := t.TempDir()
-	const depth = 600
-	chain(t, root, depth, nil)
-	require.NoError(t, os.WriteFile(filepath.Join(root, levels("d/", 10)+"f"), nil, 0o644))
-	rootFd, err := unix.Open(root, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err)
-	defer unix.Close(rootFd)
-
-	entries, err := os.ReadDir("/proc/self/fd")
-	require.NoError(t, err)
-	var old unix.Rlimit
-	require.NoError(t, unix.Getrlimit(unix.RLIMIT_NOFILE, &old))
-	limit := uint64(len(entries) + 100)
-	require.Less(t, limit, old.Cur, "the test needs a descriptor limit above %d", limit)
-	require.NoError(t, unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: limit, Max: old.Max}))
-	defer func() { require.NoError(t, unix.Setrlimit(unix.RLIMIT_NOFILE, &old)) }()
-
-	fd, err := walkOpen(rootFd, levels("d/", depth)+levels("../", depth-10)+"f", unix.O_RDONLY, 0)
-	require.NoError(t, err)
-	unix.Close(fd)
 }
