@@ -70,12 +70,19 @@ func TestSwapRace(t *testing.T) {
 			}
 		}
 	}
-	for _, sw := range [][3]string{{s.root, "a", "a.swap"}, {s.host("a/sub"), "deep", "deep.swap"}} {
+	// All descriptors first: once the first swapper runs, the host path of
+	// a/sub may lead outside (through the link swapped in for a).
+	swaps := [][3]string{{s.root, "a", "a.swap"}, {s.host("a/sub"), "deep", "deep.swap"}}
+	dirfds := make([]int, len(swaps))
+	for i, sw := range swaps {
 		dirfd, err := unix.Open(sw[0], unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		require.NoError(t, err)
 		defer unix.Close(dirfd)
+		dirfds[i] = dirfd
+	}
+	for i, sw := range swaps {
 		wg.Add(1)
-		go swap(dirfd, sw[1], sw[2])
+		go swap(dirfds[i], sw[1], sw[2])
 	}
 
 	var successes, escapes atomic.Int64
