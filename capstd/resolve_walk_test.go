@@ -3,6 +3,7 @@
 package capstd
 
 import (
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -126,4 +127,47 @@ func TestWalkDepthLimit(t *testing.T) {
 	a, err := walkLookup(rootFd, "n", true, &st)
 	require.NoError(t, err, "a lookup within the limit")
 	a.release()
+}
+
+// TestWalkRandomPaths resolves random walks down and up a 150-level chain,
+// through links whose targets climb first, and compares each with the
+// kernel's own resolution of the same path from the root's host path.
+func TestWalkRandomPaths(t *testing.T) {
+	root := t.TempDir()
+	const depth = 150
+	chain(t, root, depth, func(level, fd int) {
+		require.NoError(t, unix.Symlinkat("../"+levels("d/", 2), fd, "upd"))
+	})
+	rootFd, err := unix.Open(root, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	require.NoError(t, err)
+	defer unix.Close(rootFd)
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		var b strings.Builder
+		level, links := 0, 0
+		for b.Len() < 3000 {
+			switch r := rng.IntN(10); {
+			case r < 5 && level < depth:
+				b.WriteString("d/")
+				level++
+			case r < 9 && level > 0:
+				b.WriteString("../")
+				level--
+			case r == 9 && level > 0 && level < depth && links < maxSymlinks:
+				b.WriteString("upd/") // level-1, then down 2
+				level++
+				links++
+			}
+		}
+		path := b.String() + "."
+		var want unix.Stat_t
+		require.NoError(t, unix.Stat(filepath.Join(root, path), &want))
+		fd, err := walkOpen(rootFd, path, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+		require.NoError(t, err, path)
+		var got unix.Stat_t
+		require.NoError(t, unix.Fstat(fd, &got))
+		unix.Close(fd)
+		require.Equal(t, want.Ino, got.Ino, "%s: want level %d", path, level)
+	}
 }
