@@ -98,21 +98,18 @@ func (w *walker) push(fd int, name string) error {
 	if i%walkWindow != 0 {
 		// The slot's previous holder, walkWindow levels up, leaves the
 		// window unless it left it already.
+		// (j > lo ≥ 0 makes j a level).
 		if j := i - walkWindow; j > w.lo {
-			if j >= 1 {
-				closeFd(w.window[i%walkWindow])
-			}
+			closeFd(w.window[i%walkWindow])
 			w.lo = j
 		}
 	}
 	*w.slot(i) = fd
-	switch {
-	case i <= walkWindow:
+	if i <= walkWindow {
 		w.names[i-1] = name
-	case i-walkWindow-1 < len(w.moreNames):
-		w.moreNames[i-walkWindow-1] = name
-	default:
-		w.moreNames = append(w.moreNames, name)
+	} else {
+		// The names of the levels below i are dead: replace them.
+		w.moreNames = append(w.moreNames[:i-walkWindow-1], name)
 	}
 	return nil
 }

@@ -15,11 +15,8 @@ import (
 func TestWalkHoldsFewDescriptors(t *testing.T) {
 	root := t.TempDir()
 	const depth = 600
-	chain(t, root, depth, nil)
+	rootFd := chain(t, root, depth, nil)
 	require.NoError(t, os.WriteFile(filepath.Join(root, levels("d/", 10)+"f"), nil, 0o644))
-	rootFd, err := unix.Open(root, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err)
-	defer unix.Close(rootFd)
 
 	entries, err := os.ReadDir("/proc/self/fd")
 	require.NoError(t, err)

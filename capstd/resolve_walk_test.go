@@ -13,11 +13,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// chain creates depth nested directories named "d" in dir, returns the
-// descriptor of the deepest (closed at the end of the test) and calls at(i,
-// fd) in each level i's directory, the root being level 0. It works below
+// chain creates depth nested directories named "d" in dir, calling at(i,
+// fd) in each level i's directory, the root being level 0, and returns a
+// descriptor of dir, closed at the end of the test. It works below
 // PATH_MAX, one level at a time.
-func chain(t *testing.T, dir string, depth int, at func(level, fd int)) {
+func chain(t *testing.T, dir string, depth int, at func(level, fd int)) (rootFd int) {
 	t.Helper()
 	fd, err := unix.Open(dir, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	require.NoError(t, err)
@@ -35,6 +35,10 @@ func chain(t *testing.T, dir string, depth int, at func(level, fd int)) {
 		fd = next
 	}
 	unix.Close(fd)
+	rootFd, err = unix.Open(dir, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { unix.Close(rootFd) })
+	return rootFd
 }
 
 // levels returns n times elem.
@@ -46,16 +50,13 @@ func levels(elem string, n int) string { return strings.Repeat(elem, n) }
 func TestWalkUpReopensLevels(t *testing.T) {
 	root := t.TempDir()
 	const depth = 150
-	chain(t, root, depth, func(level, fd int) {
+	rootFd := chain(t, root, depth, func(level, fd int) {
 		require.NoError(t, unix.Symlinkat("../"+levels("d/", 2)+"f", fd, "up"))
 		require.NoError(t, unix.Symlinkat("../"+levels("d/", 2), fd, "upd"))
 		f, err := unix.Openat(fd, "f", unix.O_CREAT|unix.O_WRONLY|unix.O_CLOEXEC, 0o644)
 		require.NoError(t, err)
 		unix.Close(f)
 	})
-	rootFd, err := unix.Open(root, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err)
-	defer unix.Close(rootFd)
 
 	for _, c := range []struct {
 		path  string
@@ -89,7 +90,7 @@ func TestWalkUpReopensLevels(t *testing.T) {
 		a.release()
 		require.Equal(t, want.Ino, st.Ino, "lookup %s: level %d", c.path, c.level)
 	}
-	_, err = walkOpen(rootFd, levels("d/", 140)+levels("../", 141)+"f", unix.O_RDONLY, 0)
+	_, err := walkOpen(rootFd, levels("d/", 140)+levels("../", 141)+"f", unix.O_RDONLY, 0)
 	require.ErrorIs(t, err, ErrEscape)
 }
 
@@ -102,7 +103,7 @@ func TestWalkDepthLimit(t *testing.T) {
 	// 2000, then to maxWalkDepth+1 — the walk is in maxWalkDepth directories
 	// and opens the last one in there — and "m" one level further, with
 	// paths of one byte.
-	chain(t, root, maxWalkDepth+2, func(level, fd int) {
+	rootFd := chain(t, root, maxWalkDepth+2, func(level, fd int) {
 		switch level {
 		case 0, 1000:
 			require.NoError(t, unix.Symlinkat(levels("d/", 1000)+"n", fd, "n"))
@@ -112,9 +113,6 @@ func TestWalkDepthLimit(t *testing.T) {
 			require.NoError(t, unix.Symlinkat(levels("d/", maxWalkDepth-2000+2), fd, "m"))
 		}
 	})
-	rootFd, err := unix.Open(root, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err)
-	defer unix.Close(rootFd)
 
 	fd, err := walkOpen(rootFd, "n", unix.O_RDONLY|unix.O_DIRECTORY, 0)
 	require.NoError(t, err, "a walk through exactly maxWalkDepth levels")
@@ -135,12 +133,9 @@ func TestWalkDepthLimit(t *testing.T) {
 func TestWalkRandomPaths(t *testing.T) {
 	root := t.TempDir()
 	const depth = 150
-	chain(t, root, depth, func(level, fd int) {
+	rootFd := chain(t, root, depth, func(level, fd int) {
 		require.NoError(t, unix.Symlinkat("../"+levels("d/", 2), fd, "upd"))
 	})
-	rootFd, err := unix.Open(root, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err)
-	defer unix.Close(rootFd)
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 300 {
