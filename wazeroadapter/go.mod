@@ -1,16 +1,14 @@
 module github.com/capwasi/capwasi/wazeroadapter
 
-go 1.26
+go 1.26.0
 
 require (
-	github.com/capwasi/capwasi/common v0.0.0
+	github.com/capwasi/capwasi/common v0.1.0
 	github.com/stretchr/testify v1.12.1
 	github.com/tetratelabs/wazero v1.12.0
 )
 
 require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sys v0.44.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )
-
-replace github.com/capwasi/capwasi/common => ../common
