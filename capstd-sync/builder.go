@@ -39,7 +39,7 @@ type WasiCtxBuilder struct {
 	envIndex map[string]int // key → index in env
 	stdio    [3]common.WasiFile
 	preopens []preopenSpec
-	sockets  []net.Listener
+	sockets  []socketSpec
 	clocks   common.Clocks
 	random   io.Reader
 	maxArgs  int // most bytes of arguments and environment; 0: DefaultMaxArgsEnvSize
@@ -56,10 +56,22 @@ type WasiCtxBuilder struct {
 // refused when the guest starts.
 const DefaultMaxArgsEnvSize = 2 << 20
 
+// preopenSpec is one pre-opened directory, in one of three forms: a Dir
+// given by the caller (dir), a host path Build opens (host), or any
+// implementation's directory (any).
 type preopenSpec struct {
-	dir       *Dir
 	guestPath string
+	dir       *Dir
+	host      string
+	any       common.WasiDir
 	perms     Perms
+}
+
+// socketSpec is one pre-opened socket: a listener Build wraps, or any
+// implementation's file.
+type socketSpec struct {
+	listener net.Listener
+	file     common.WasiFile
 }
 
 // ErrInvalidBuilder is wrapped by every error of [WasiCtxBuilder.Build]
@@ -181,9 +193,9 @@ func (b *WasiCtxBuilder) InheritStdio() *WasiCtxBuilder {
 // PreopenDir gives the guest dir under the name guestPath (what
 // fd_prestat_dir_name reports, e.g. "/", "/data" or "."), with perms saying
 // what it may change beneath it ([ReadOnly], [ReadWrite], or [DirWrite] or
-// [FileWrite] alone). Directories are numbered from 3 in the order of
-// these calls. A nil or closed dir, the same dir twice, an empty guestPath,
-// one containing NUL, and a guestPath given twice are invalid.
+// [FileWrite] alone). Directories are numbered from 3 in the order of the
+// Preopen* calls. A nil or closed dir, the same dir twice, an empty
+// guestPath, one containing NUL, and a guestPath given twice are invalid.
 func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *WasiCtxBuilder {
 	switch {
 	case dir == nil:
@@ -191,22 +203,65 @@ func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *Wa
 	case dir.Fd() == ^uintptr(0):
 		b.errs = append(b.errs, fmt.Errorf("%w: PreopenDir: dir for %q is closed: %w", ErrInvalidBuilder, guestPath, fs.ErrClosed))
 		return b
-	case guestPath == "":
-		return b.fail("PreopenDir: empty guest path")
-	case strings.IndexByte(guestPath, 0) >= 0:
-		return b.fail("PreopenDir: guest path %q contains NUL", guestPath)
-	case perms&^ReadWrite != 0:
-		return b.fail("PreopenDir: unknown permissions %#x for %q", uint8(perms), guestPath)
 	}
 	for _, p := range b.preopens {
-		if p.guestPath == guestPath {
-			return b.fail("PreopenDir: guest path %q given twice", guestPath)
-		}
 		if p.dir == dir {
 			return b.fail("PreopenDir: the same Dir pre-opened as %q and %q", p.guestPath, guestPath)
 		}
 	}
-	b.preopens = append(b.preopens, preopenSpec{dir: dir, guestPath: guestPath, perms: perms})
+	return b.addPreopen("PreopenDir", preopenSpec{guestPath: guestPath, dir: dir, perms: perms})
+}
+
+// PreopenHostDir gives the guest the host directory hostPath under the name
+// guestPath, with perms, as [WasiCtxBuilder.PreopenDir] does, except that
+// [WasiCtxBuilder.Build] opens the directory itself ([OpenAmbientDir]) and
+// the built context owns it: it is closed with the guest's descriptor, and
+// by Build when Build fails. An empty hostPath is invalid; a directory that
+// cannot be opened is an error of Build naming hostPath (not wrapping
+// [ErrInvalidBuilder]).
+func (b *WasiCtxBuilder) PreopenHostDir(hostPath, guestPath string, perms Perms) *WasiCtxBuilder {
+	if hostPath == "" {
+		return b.fail("PreopenHostDir: empty host path for %q", guestPath)
+	}
+	return b.addPreopen("PreopenHostDir", preopenSpec{guestPath: guestPath, host: hostPath, perms: perms})
+}
+
+// Preopen gives the guest dir, a directory of any implementation of
+// [common.WasiDir] (an in-memory tree, an [io/fs.FS], a third-party file
+// system), under the name guestPath, numbered with the other pre-opened
+// directories in the order of the Preopen* calls. What dir allows is its
+// own affair: the builder adds no permissions of its own. The built
+// context owns dir (the binding closes it). A nil dir, the same dir twice,
+// and the guestPath rules of [WasiCtxBuilder.PreopenDir] are invalid.
+func (b *WasiCtxBuilder) Preopen(dir common.WasiDir, guestPath string) *WasiCtxBuilder {
+	if dir == nil {
+		return b.fail("Preopen: nil dir for %q", guestPath)
+	}
+	for _, p := range b.preopens {
+		if p.any != nil && p.any == dir {
+			return b.fail("Preopen: the same WasiDir pre-opened as %q and %q", p.guestPath, guestPath)
+		}
+	}
+	return b.addPreopen("Preopen", preopenSpec{guestPath: guestPath, any: dir, perms: ReadWrite})
+}
+
+// addPreopen checks what every pre-open shares, the guest path and the
+// permissions, and records p.
+func (b *WasiCtxBuilder) addPreopen(method string, p preopenSpec) *WasiCtxBuilder {
+	switch {
+	case p.guestPath == "":
+		return b.fail("%s: empty guest path", method)
+	case strings.IndexByte(p.guestPath, 0) >= 0:
+		return b.fail("%s: guest path %q contains NUL", method, p.guestPath)
+	case p.perms&^ReadWrite != 0:
+		return b.fail("%s: unknown permissions %#x for %q", method, uint8(p.perms), p.guestPath)
+	}
+	for _, q := range b.preopens {
+		if q.guestPath == p.guestPath {
+			return b.fail("%s: guest path %q given twice", method, p.guestPath)
+		}
+	}
+	b.preopens = append(b.preopens, p)
 	return b
 }
 
@@ -219,11 +274,29 @@ func (b *WasiCtxBuilder) PreopenSocket(l net.Listener) *WasiCtxBuilder {
 		return b.fail("PreopenSocket: nil listener")
 	}
 	for _, s := range b.sockets {
-		if s == l {
+		if s.listener == l {
 			return b.fail("PreopenSocket: listener %v given twice", l.Addr())
 		}
 	}
-	b.sockets = append(b.sockets, l)
+	b.sockets = append(b.sockets, socketSpec{listener: l})
+	return b
+}
+
+// PreopenSocketFile gives the guest f, a listening socket of any
+// implementation (its [common.WasiFile.SockAccept] accepts connections),
+// numbered with the sockets of [WasiCtxBuilder.PreopenSocket] in the order
+// of these calls. The built context owns f. A nil f, or the same f twice,
+// is invalid.
+func (b *WasiCtxBuilder) PreopenSocketFile(f common.WasiFile) *WasiCtxBuilder {
+	if f == nil {
+		return b.fail("PreopenSocketFile: nil file")
+	}
+	for _, s := range b.sockets {
+		if s.file != nil && s.file == f {
+			return b.fail("PreopenSocketFile: the same file given twice")
+		}
+	}
+	b.sockets = append(b.sockets, socketSpec{file: f})
 	return b
 }
 
@@ -265,9 +338,11 @@ func (b *WasiCtxBuilder) Random(r io.Reader) *WasiCtxBuilder {
 // Build returns the context. Its errors: every invalid input recorded by
 // the methods above (joined, each wrapping [ErrInvalidBuilder]), arguments
 // and environment larger than [WasiCtxBuilder.MaxArgsEnvSize] allows (also
-// wrapping [common.E2BIG]), a second Build, a listener that cannot be a
-// socket file, and a failure to get the scheduler's wake-up descriptor. On
-// error nothing given to the builder has been taken or closed.
+// wrapping [common.E2BIG]), a second Build, a host directory of
+// [WasiCtxBuilder.PreopenHostDir] that cannot be opened, a listener that
+// cannot be a socket file, and a failure to get the scheduler's wake-up
+// descriptor. On error nothing given to the builder has been taken or
+// closed, and nothing Build opened stays open.
 func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 	if b.built {
 		return nil, fmt.Errorf("%w: Build called twice", ErrInvalidBuilder)
@@ -285,7 +360,7 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 		return nil, errors.Join(errs...)
 	}
 	for _, p := range b.preopens {
-		if p.dir.Fd() == ^uintptr(0) { // closed since PreopenDir
+		if p.dir != nil && p.dir.Fd() == ^uintptr(0) { // closed since PreopenDir
 			return nil, fmt.Errorf("%w: PreopenDir: dir for %q is closed: %w", ErrInvalidBuilder, p.guestPath, fs.ErrClosed)
 		}
 	}
@@ -301,28 +376,55 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 	if c.random == nil {
 		c.random = rand.Reader
 	}
+	var opened []io.Closer // what Build opened itself, closed if it fails
+	fail := func(err error) (common.WasiCtx, error) {
+		for _, o := range opened {
+			o.Close()
+		}
+		return nil, err
+	}
+	preopens := make([]common.Preopen, 0, len(b.preopens))
+	for _, p := range b.preopens {
+		var d common.WasiDir
+		switch {
+		case p.any != nil:
+			d = p.any
+		case p.dir != nil:
+			d = &dirFile{d: p.dir, perms: p.perms}
+		default:
+			dir, err := OpenAmbientDir(p.host)
+			if err != nil {
+				return fail(fmt.Errorf("capstdsync: PreopenHostDir %q: %w", p.guestPath, err))
+			}
+			opened = append(opened, dir)
+			d = &dirFile{d: dir, perms: p.perms}
+		}
+		preopens = append(preopens, common.Preopen{GuestPath: p.guestPath, Dir: d})
+	}
+	sockets := make([]common.WasiFile, 0, len(b.sockets))
+	for _, s := range b.sockets {
+		if s.file != nil {
+			sockets = append(sockets, s.file)
+			continue
+		}
+		f, err := NewListenerFile(s.listener)
+		if err != nil {
+			return fail(fmt.Errorf("capstdsync: PreopenSocket %v: %w", s.listener.Addr(), err))
+		}
+		sockets = append(sockets, f)
+	}
+	sched, err := NewSched(c.clocks)
+	if err != nil {
+		return fail(fmt.Errorf("capstdsync: scheduler: %w", err))
+	}
+	c.sched = sched
+	c.preopens, c.sockets = preopens, sockets
 	for i, f := range b.stdio {
 		if f == nil {
 			b.stdio[i] = NewNullFile()
 		}
 	}
 	c.stdin, c.stdout, c.stderr = b.stdio[0], b.stdio[1], b.stdio[2]
-	for _, l := range b.sockets {
-		f, err := NewListenerFile(l)
-		if err != nil {
-			return nil, fmt.Errorf("capstdsync: PreopenSocket %v: %w", l.Addr(), err)
-		}
-		c.sockets = append(c.sockets, f)
-	}
-	sched, err := NewSched(c.clocks)
-	if err != nil {
-		return nil, fmt.Errorf("capstdsync: scheduler: %w", err)
-	}
-	c.sched = sched
-	for _, p := range b.preopens {
-		d := &dirFile{d: p.dir, perms: p.perms}
-		c.preopens = append(c.preopens, common.Preopen{GuestPath: p.guestPath, Dir: d})
-	}
 	b.built = true
 	return c, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -156,6 +157,22 @@ func TestBuilderInvalidInput(t *testing.T) {
 			b.PreopenDir(dir, "/data", ReadOnly).PreopenDir(other, "/data", ReadWrite)
 		}, true},
 		{"same dir twice", func(b *WasiCtxBuilder) { b.PreopenDir(dir, "/a", ReadOnly).PreopenDir(dir, "/b", ReadOnly) }, true},
+		{"empty host path", func(b *WasiCtxBuilder) { b.PreopenHostDir("", "/", ReadOnly) }, false},
+		{"host dir, empty guest path", func(b *WasiCtxBuilder) { b.PreopenHostDir(".", "", ReadOnly) }, false},
+		{"host dir, unknown permissions", func(b *WasiCtxBuilder) { b.PreopenHostDir(".", "/", Perms(8)) }, false},
+		{"guest path of a host dir again", func(b *WasiCtxBuilder) {
+			b.PreopenHostDir(".", "/x", ReadOnly).Preopen(&memDir{}, "/x")
+		}, false},
+		{"nil WasiDir", func(b *WasiCtxBuilder) { b.Preopen(nil, "/") }, false},
+		{"same WasiDir twice", func(b *WasiCtxBuilder) {
+			d := &memDir{}
+			b.Preopen(d, "/a").Preopen(d, "/b")
+		}, false},
+		{"nil socket file", func(b *WasiCtxBuilder) { b.PreopenSocketFile(nil) }, false},
+		{"same socket file twice", func(b *WasiCtxBuilder) {
+			f := &memSocket{}
+			b.PreopenSocketFile(f).PreopenSocketFile(f)
+		}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -226,4 +243,90 @@ func TestBuilderArgsEnvSize(t *testing.T) {
 
 	_, err = NewWasiCtxBuilder().MaxArgsEnvSize(0).Build()
 	assert.ErrorIs(t, err, ErrInvalidBuilder)
+}
+
+// memDir is a directory of another implementation, for the builder's
+// Preopen: it answers Readdir with nothing and records its Close.
+type memDir struct {
+	common.UnimplementedDir
+	closed bool
+}
+
+func (d *memDir) Close() error { d.closed = true; return nil }
+
+// memSocket is a listening socket of another implementation.
+type memSocket struct{ common.UnimplementedFile }
+
+func (*memSocket) Filetype() common.Filetype { return common.FiletypeSocketStream }
+
+func TestBuilderPreopensAnyImplementation(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no directories on this system")
+	}
+	host := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(host, "f"), []byte("host file"), 0o644))
+	own, err := OpenAmbientDir(t.TempDir())
+	require.NoError(t, err)
+	virtual, sock := &memDir{}, &memSocket{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+
+	ctx, err := NewWasiCtxBuilder().
+		PreopenHostDir(host, "/host", ReadOnly).
+		Preopen(virtual, "/virtual").
+		PreopenDir(own, "/own", ReadWrite).
+		PreopenSocketFile(sock).
+		PreopenSocket(l).
+		Build()
+	require.NoError(t, err)
+	defer ctx.Close()
+
+	pre := ctx.Preopens()
+	require.Len(t, pre, 3)
+	assert.Equal(t, []string{"/host", "/virtual", "/own"}, []string{pre[0].GuestPath, pre[1].GuestPath, pre[2].GuestPath}, "in the order of the calls")
+	assert.Same(t, virtual, pre[1].Dir, "any implementation is handed to the guest as it is")
+
+	f, err := pre[0].Dir.OpenFile(bg, "f", common.OpenOptions{Read: true})
+	require.NoError(t, err, "Build opened the host directory")
+	buf := make([]byte, 16)
+	n, err := f.Read(bg, [][]byte{buf})
+	require.NoError(t, err)
+	assert.Equal(t, "host file", string(buf[:n]))
+	require.NoError(t, f.Close())
+	_, err = pre[0].Dir.OpenFile(bg, "new", common.OpenOptions{Oflags: common.OflagsCreat, Write: true})
+	assert.ErrorIs(t, err, common.EPERM, "the host directory is read-only")
+
+	socks := ctx.Sockets()
+	require.Len(t, socks, 2)
+	assert.Same(t, sock, socks[0], "sockets in the order of the calls")
+	assert.Equal(t, common.FiletypeSocketStream, socks[1].Filetype())
+
+	for _, p := range pre {
+		require.NoError(t, p.Dir.Close())
+	}
+	for _, s := range socks {
+		require.NoError(t, s.Close())
+	}
+	assert.True(t, virtual.closed)
+}
+
+func TestBuilderPreopenHostDirFailure(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no directories on this system")
+	}
+	before := openFds(t)
+	virtual := &memDir{}
+	_, err := NewWasiCtxBuilder().
+		PreopenHostDir(t.TempDir(), "/first", ReadWrite).
+		Preopen(virtual, "/virtual").
+		PreopenHostDir(filepath.Join(t.TempDir(), "missing"), "/missing", ReadOnly).
+		Build()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.NotErrorIs(t, err, ErrInvalidBuilder, "a system failure, not invalid input")
+	assert.Contains(t, err.Error(), "/missing")
+	assert.False(t, virtual.closed, "what the caller gave stays the caller's")
+	if before >= 0 {
+		assert.Equal(t, before, openFds(t), "the directory Build opened is closed again")
+	}
 }
