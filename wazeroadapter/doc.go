@@ -18,11 +18,11 @@
 // or, for one guest, [Run].
 //
 // The package implements all 46 preview1 functions, the descriptor table
-// ([FdTable]), the rights model, and the checks of every guest argument:
-// pointers and lengths (EFAULT), flags and enums (EINVAL), paths (NUL,
-// UTF-8, length). No guest input makes it panic. Buffers and paths reach
-// the implementation as views of guest memory, without copies, and the
-// frequent calls allocate nothing. [WithTrace] logs every call.
+// (which reuses freed numbers without allocating), the rights model, and
+// the checks of every guest argument: pointers and lengths (EFAULT), flags
+// and enums (EINVAL), paths (NUL, UTF-8, length). No guest input makes it
+// panic. Buffers and paths reach the implementation as views of guest
+// memory, without copies, and the frequent calls allocate nothing. [WithTrace] logs every call.
 //
 // Limits bound what one guest can make the host do, each with a default
 // and an option: open descriptors ([WithMaxOpenFiles], EMFILE; all

@@ -6,47 +6,47 @@ import (
 	"github.com/capwasi/capwasi/common"
 )
 
-// FdTable maps guest file descriptor numbers to values of type T, the way a
+// fdTable maps guest file descriptor numbers to values of type T, the way a
 // POSIX process table does: a new entry takes the lowest free number, and
 // the table holds at most a fixed number of entries.
 //
 // Values are stored in the table itself, so an insert into a slot that was
-// used before does not allocate. [FdTable.Get] returns a pointer into that
+// used before does not allocate. Get returns a pointer into that
 // storage, valid until the next call to Insert.
 //
-// An FdTable is not safe for concurrent use. The zero value is an empty
-// table with no limit; use [NewFdTable] to set one.
-type FdTable[T any] struct {
+// An fdTable is not safe for concurrent use. The zero value is an empty
+// table with no limit; use newFdTable to set one.
+type fdTable[T any] struct {
 	slots     []fdSlot[T]
 	used      int // number of slots in use
 	firstFree int // no slot below this index is free
 	limit     int // most entries; 0 means no limit
 }
 
-// fdSlot is one numbered place of an FdTable.
+// fdSlot is one numbered place of an fdTable.
 type fdSlot[T any] struct {
 	v    T
 	used bool
 }
 
-// NewFdTable returns an empty table holding at most limit entries. A limit
+// newFdTable returns an empty table holding at most limit entries. A limit
 // of 0 or less means no limit.
-func NewFdTable[T any](limit int) *FdTable[T] {
+func newFdTable[T any](limit int) *fdTable[T] {
 	if limit < 0 {
 		limit = 0
 	}
-	return &FdTable[T]{limit: limit}
+	return &fdTable[T]{limit: limit}
 }
 
 // Len returns the number of entries in the table.
-func (t *FdTable[T]) Len() int { return t.used }
+func (t *fdTable[T]) Len() int { return t.used }
 
 // Full reports whether an Insert would fail with EMFILE.
-func (t *FdTable[T]) Full() bool { return t.limit > 0 && t.used >= t.limit }
+func (t *fdTable[T]) Full() bool { return t.limit > 0 && t.used >= t.limit }
 
 // Insert stores v under the lowest free number and returns that number.
 // A full table: EMFILE, and v is not stored.
-func (t *FdTable[T]) Insert(v T) (common.Fd, error) {
+func (t *fdTable[T]) Insert(v T) (common.Fd, error) {
 	if t.Full() {
 		return 0, common.EMFILE
 	}
@@ -65,7 +65,7 @@ func (t *FdTable[T]) Insert(v T) (common.Fd, error) {
 
 // Get returns a pointer to the value stored under fd, or nil and false when
 // fd is not in use. The pointer is valid until the next Insert.
-func (t *FdTable[T]) Get(fd common.Fd) (*T, bool) {
+func (t *fdTable[T]) Get(fd common.Fd) (*T, bool) {
 	if uint64(fd) >= uint64(len(t.slots)) || !t.slots[fd].used {
 		return nil, false
 	}
@@ -74,7 +74,7 @@ func (t *FdTable[T]) Get(fd common.Fd) (*T, bool) {
 
 // Remove takes the value stored under fd out of the table and returns it;
 // fd becomes free. An fd not in use: the zero T and false.
-func (t *FdTable[T]) Remove(fd common.Fd) (T, bool) {
+func (t *fdTable[T]) Remove(fd common.Fd) (T, bool) {
 	var zero T
 	if uint64(fd) >= uint64(len(t.slots)) || !t.slots[fd].used {
 		return zero, false
@@ -93,7 +93,7 @@ func (t *FdTable[T]) Remove(fd common.Fd) (T, bool) {
 // that the caller can release it, and from becomes free. Both numbers must
 // be in use, else EBADF and nothing changes. from == to changes nothing
 // and returns the zero T.
-func (t *FdTable[T]) Renumber(from, to common.Fd) (replaced T, err error) {
+func (t *fdTable[T]) Renumber(from, to common.Fd) (replaced T, err error) {
 	src, ok := t.Get(from)
 	if !ok {
 		return replaced, common.EBADF
@@ -113,7 +113,7 @@ func (t *FdTable[T]) Renumber(from, to common.Fd) (replaced T, err error) {
 // All iterates over the entries in ascending descriptor order. The table
 // must not be changed during the iteration, except by removing the entry
 // being visited.
-func (t *FdTable[T]) All() iter.Seq2[common.Fd, *T] {
+func (t *fdTable[T]) All() iter.Seq2[common.Fd, *T] {
 	return func(yield func(common.Fd, *T) bool) {
 		for i := range t.slots {
 			if t.slots[i].used && !yield(common.Fd(i), &t.slots[i].v) {

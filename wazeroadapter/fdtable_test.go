@@ -10,7 +10,7 @@ import (
 )
 
 func TestFdTable(t *testing.T) {
-	tab := NewFdTable[string](4)
+	tab := newFdTable[string](4)
 	for i, v := range []string{"a", "b", "c"} {
 		fd, err := tab.Insert(v)
 		require.NoError(t, err)
@@ -78,11 +78,11 @@ func TestFdTable(t *testing.T) {
 		assert.False(t, ok)
 	}
 
-	var unlimited FdTable[int]
+	var unlimited fdTable[int]
 	for i := range 2000 {
 		fd, err := unlimited.Insert(i)
 		require.NoError(t, err)
 		assert.Equal(t, common.Fd(i), fd)
 	}
-	assert.False(t, NewFdTable[int](-1).Full())
+	assert.False(t, newFdTable[int](-1).Full())
 }

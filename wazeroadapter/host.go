@@ -200,6 +200,18 @@ func (h *Host) Run(ctx context.Context, compiled wazero.CompiledModule, wasiCtx 
 			in.releaseNow() // in case wazero did not notify (see releaseClosed)
 		}()
 	}
+	return ExitCode(ctx, err)
+}
+
+// ExitCode interprets the error of running a WASI command module on wazero
+// (wazero.Runtime.InstantiateModule, or [Host.InstantiateModule], which run
+// its start functions), under this package's WASI or wazero's own: a
+// *sys.ExitError from proc_exit carries the guest's exit code and is not an
+// error; when ctx has ended and the code is wazero's close-on-context-done
+// code (sys.ExitCodeContextCanceled or sys.ExitCodeDeadlineExceeded), the
+// error is returned with the code. Any other error is returned with code 0;
+// nil is exit code 0.
+func ExitCode(ctx context.Context, err error) (exitCode uint32, _ error) {
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
 		code := exit.ExitCode()

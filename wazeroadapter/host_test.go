@@ -456,3 +456,34 @@ func TestCloseOnContextDone(t *testing.T) {
 	assert.Equal(t, 1, root.closes())
 	assert.Equal(t, 1, wf.closes())
 }
+
+func TestExitCode(t *testing.T) {
+	live := context.Background()
+	cancelled, cancel := context.WithCancel(live)
+	cancel()
+	code, err := ExitCode(live, nil)
+	assert.Equal(t, uint32(0), code)
+	assert.NoError(t, err)
+
+	code, err = ExitCode(live, sys.NewExitError(3))
+	assert.Equal(t, uint32(3), code)
+	assert.NoError(t, err, "proc_exit is a result, not an error")
+
+	code, err = ExitCode(live, fmt.Errorf("wrapped: %w", sys.NewExitError(sys.ExitCodeContextCanceled)))
+	assert.Equal(t, sys.ExitCodeContextCanceled, code)
+	assert.NoError(t, err, "the guest may exit with any code while its context lives")
+
+	stopped := sys.NewExitError(sys.ExitCodeContextCanceled)
+	code, err = ExitCode(cancelled, stopped)
+	assert.Equal(t, sys.ExitCodeContextCanceled, code)
+	assert.Same(t, stopped, err, "stopped by its context: an error with the code")
+
+	code, err = ExitCode(cancelled, sys.NewExitError(9))
+	assert.Equal(t, uint32(9), code)
+	assert.NoError(t, err, "an exit of its own before the context ended")
+
+	trap := errors.New("wasm error: unreachable")
+	code, err = ExitCode(live, trap)
+	assert.Equal(t, uint32(0), code)
+	assert.Same(t, trap, err)
+}

@@ -54,7 +54,7 @@ type instance struct {
 	maxComponents int    // WithMaxPathComponents
 	maxReaddir    int    // WithMaxReaddirEntries
 	maxIO         uint32 // WithMaxIOBytes
-	fds           FdTable[fdEntry]
+	fds           fdTable[fdEntry]
 
 	args, environ         []string
 	argsSize, environSize uint32 // bytes of the strings with their NULs
@@ -84,7 +84,7 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		maxComponents: h.opts.maxPathComponents,
 		maxReaddir:    h.opts.maxReaddirEntries,
 		maxIO:         h.opts.maxIOBytes,
-		fds:           FdTable[fdEntry]{limit: h.opts.maxOpenFiles},
+		fds:           fdTable[fdEntry]{limit: h.opts.maxOpenFiles},
 		clocks:        w.Clocks(),
 		random:        w.Random(),
 		sched:         w.Sched(),
