@@ -16,7 +16,7 @@ type errnoPair struct {
 // errnoTable is the one mapping from operating-system error numbers to
 // preview1 errnos. The names are the same on every supported system; the
 // compiler supplies each system's values. System-specific additions are in
-// osErrnos (errno_freebsd.go, errno_windows.go).
+// errno_freebsd.go and errno_windows.go.
 var errnoTable = [...]errnoPair{
 	{syscall.E2BIG, common.E2BIG},
 	{syscall.EACCES, common.EACCES},
@@ -100,28 +100,26 @@ var errnoTable = [...]errnoPair{
 	{syscall.ESHUTDOWN, common.EPIPE},
 }
 
-// denseErrnos is errnoTable and osErrnos indexed by the system's number,
-// for the numbers below its length; sparseErrnos holds the rest (Windows
-// error codes). Both are filled once, at package initialisation, and only
-// read afterwards.
+// denseErrnos holds the preview1 twins of the system's error numbers below
+// its length; sparseErrnos holds the rest (Windows error codes). Both are
+// filled at package initialisation, from errnoTable here and from the
+// system's additions where a system has some (errno_freebsd.go,
+// errno_windows.go), and only read afterwards.
 var (
 	denseErrnos  [512]common.Errno
 	sparseErrnos = map[syscall.Errno]common.Errno{}
 )
 
-func init() {
-	add := func(sys syscall.Errno, wasi common.Errno) {
-		if sys < syscall.Errno(len(denseErrnos)) {
-			denseErrnos[sys] = wasi
+func init() { addErrnos(errnoTable[:]) }
+
+// addErrnos records pairs in denseErrnos and sparseErrnos.
+func addErrnos(pairs []errnoPair) {
+	for _, e := range pairs {
+		if e.sys < syscall.Errno(len(denseErrnos)) {
+			denseErrnos[e.sys] = e.wasi
 		} else {
-			sparseErrnos[sys] = wasi
+			sparseErrnos[e.sys] = e.wasi
 		}
-	}
-	for _, e := range errnoTable {
-		add(e.sys, e.wasi)
-	}
-	for _, e := range osErrnos {
-		add(e.sys, e.wasi)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 
 // osErrnos are Windows's additions to errnoTable: the system error codes
 // file and socket calls return, as wasmtime maps them where it maps them.
+func init() { addErrnos(osErrnos[:]) }
+
 var osErrnos = [...]errnoPair{
 	{windows.ERROR_FILE_NOT_FOUND, common.ENOENT},
 	{windows.ERROR_PATH_NOT_FOUND, common.ENOENT},

@@ -68,7 +68,7 @@ func NewSched(clocks common.Clocks) (*Sched, error) {
 // uncontended path so that polling allocates nothing in the steady state.
 type pollState struct {
 	wake  waker
-	timer *time.Timer // for systems that wait on timers (sched_other.go)
+	timer *time.Timer // for systems that wait on timers (unsupported.go)
 	fds   []pollFd    // the descriptors to poll
 	sys   sysPollFds  // the system's form of fds, with the wake-up descriptor last
 	slots []int       // per subscription: its index in fds, or -1

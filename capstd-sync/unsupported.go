@@ -1,0 +1,74 @@
+//go:build !linux && !darwin && !freebsd
+
+// This file holds everything capstd-sync does differently on systems
+// without its poll(2)-based scheduler and streams (Windows and the rest):
+// streams are plain readers and writers, every descriptor polls ready,
+// and directories and sockets answer ENOTSUP.
+
+package capstdsync
+
+import (
+	"context"
+	"net"
+	"os"
+	"time"
+
+	"github.com/capwasi/capwasi/capstd"
+	"github.com/capwasi/capwasi/common"
+)
+
+// sysPollFds is unused: this system has no poll(2) support here.
+type sysPollFds = struct{}
+
+// pollFds reports every descriptor ready at once (nbytes unknown); with
+// no descriptors it sleeps for timeout (forever when negative) on a timer,
+// or until ctx is done.
+func pollFds(ctx context.Context, ps *pollState, timeout time.Duration) error {
+	if len(ps.fds) > 0 {
+		for i := range ps.fds {
+			ps.fds[i].ready = true
+		}
+		return nil
+	}
+	if timeout < 0 {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	ps.timer.Reset(timeout)
+	select {
+	case <-ps.timer.C:
+		return nil
+	case <-ctx.Done():
+		ps.timer.Stop()
+		return ctx.Err()
+	}
+}
+
+// waker does nothing on this system: only clocks wait, on a timer that
+// watches the context itself.
+type waker struct{}
+
+func newWaker() (waker, error) { return waker{}, nil }
+func (waker) close() error     { return nil }
+
+// pollOne reports every descriptor ready: this system has no poll(2)
+// support in this package yet.
+func pollOne(int, bool, time.Duration) (bool, error) { return true, nil }
+
+// waitReady returns at once, as every descriptor is ready here.
+func waitReady(ctx context.Context, _ int, _ bool) error { return ctx.Err() }
+
+// syncDir is not supported on this system (capstd opens no directories
+// here).
+func syncDir(*capstd.Dir) error { return common.ENOTSUP }
+
+// newListenerFile is not implemented on this system: ENOTSUP.
+func newListenerFile(net.Listener) (common.WasiFile, error) { return nil, common.ENOTSUP }
+
+// On systems without the poll(2)-based streams, the inherited standard
+// streams are reader and writer files over os.Stdin, os.Stdout and
+// os.Stderr: reads block without emulating FDFLAGS_NONBLOCK, and Close
+// leaves the host's streams open.
+func inheritStdin() common.WasiFile  { return NewReaderFile(os.Stdin) }
+func inheritStdout() common.WasiFile { return NewWriterFile(os.Stdout) }
+func inheritStderr() common.WasiFile { return NewWriterFile(os.Stderr) }
