@@ -27,25 +27,53 @@ type depRule struct {
 	module  string   // directory name of the module, e.g. "capstd-sync"
 	allowed []string // import path prefixes allowed besides the standard library and the module itself
 	why     string   // the architecture rule, quoted in failures
+	// pkg, when set, narrows the rule to one package of the module (an
+	// import path below modPrefix): it may import of its own module only
+	// what allowed lists.
+	pkg string
+	// forbidden lists import path prefixes refused even where allowed
+	// would admit them.
+	forbidden []string
 }
 
 var depRules = []depRule{
-	{"common", nil, "common imports only the standard library"},
-	{"capstd", []string{"golang.org/x/sys/"}, "capstd imports only the standard library and golang.org/x/sys"},
-	{"capstd-sync", []string{modPrefix + "common", modPrefix + "capstd/", "golang.org/x/sys/"},
-		"capstd-sync imports common, capstd and golang.org/x/sys; never wazero"},
-	{"wazeroadapter", []string{modPrefix + "common", "github.com/tetratelabs/wazero", "golang.org/x/sys/"},
-		"wazeroadapter imports common and wazero; never capstd or capstd-sync"},
-	{"conformance", []string{modPrefix, "github.com/tetratelabs/wazero", "golang.org/x/sys/"},
-		"conformance may import every module of the project and wazero"},
+	{module: "common", why: "common imports only the standard library"},
+	{module: "capstd", allowed: []string{"golang.org/x/sys/"}, why: "capstd imports only the standard library and golang.org/x/sys"},
+	{module: "capstd-sync", allowed: []string{modPrefix + "common", modPrefix + "capstd/", "golang.org/x/sys/"},
+		why: "capstd-sync imports common, capstd and golang.org/x/sys; never wazero"},
+	{module: "wazeroadapter", allowed: []string{modPrefix + "common", "github.com/tetratelabs/wazero", "golang.org/x/sys/"},
+		why: "wazeroadapter imports common and wazero; never capstd or capstd-sync"},
+	{module: "conformance", allowed: []string{modPrefix, "github.com/tetratelabs/wazero", "golang.org/x/sys/"},
+		why: "conformance may import every module of the project and wazero"},
+	{module: "conformance", pkg: "conformance",
+		allowed: []string{modPrefix + "common", modPrefix + "wazeroadapter", modPrefix + "conformance/guests",
+			"github.com/tetratelabs/wazero", "golang.org/x/sys/"},
+		forbidden: []string{"github.com/tetratelabs/wazero/imports/"},
+		why:       "the suite package costs a third-party author only the suite: common, wazeroadapter, wazero (not its WASI) and the guests; capwasi's own implementations live in conformance/impls"},
+}
+
+// name names the rule in test names and failures.
+func (r depRule) name() string {
+	if r.pkg != "" {
+		return r.pkg + " (package)"
+	}
+	return r.module
 }
 
 // checkDeps returns one message per package of pkgs that breaks rule,
 // naming the forbidden import and the package that imports it.
 func checkDeps(rule depRule, pkgs []pkgInfo) []string {
 	self := modPrefix + rule.module
+	if rule.pkg != "" {
+		self = modPrefix + rule.pkg
+	}
 	allowed := func(p pkgInfo) bool {
-		if p.standard || p.path == self || strings.HasPrefix(p.path, self+"/") {
+		for _, f := range rule.forbidden {
+			if strings.HasPrefix(p.path, f) {
+				return false
+			}
+		}
+		if p.standard || p.path == self || (rule.pkg == "" && strings.HasPrefix(p.path, self+"/")) {
 			return true
 		}
 		if strings.HasPrefix(p.path, "github.com/stretchr/testify") {
@@ -73,17 +101,21 @@ func checkDeps(rule depRule, pkgs []pkgInfo) []string {
 		}
 		sort.Strings(importers)
 		bad = append(bad, fmt.Sprintf("%s: forbidden import %s (imported by %s); rule: %s",
-			rule.module, p.path, strings.Join(importers, ", "), rule.why))
+			rule.name(), p.path, strings.Join(importers, ", "), rule.why))
 	}
 	return bad
 }
 
-// listDeps runs go list -deps on every package of a module, without tests.
-func listDeps(t *testing.T, module string) []pkgInfo {
+// listDeps runs go list -deps on the packages a rule covers, without tests.
+func listDeps(t *testing.T, rule depRule) []pkgInfo {
 	t.Helper()
+	pattern := modPrefix + rule.module + "/..."
+	if rule.pkg != "" {
+		pattern = modPrefix + rule.pkg
+	}
 	cmd := exec.Command("go", "list", "-deps",
 		"-f", "{{.ImportPath}}\t{{.Standard}}\t{{join .Imports \" \"}}",
-		modPrefix+module+"/...")
+		pattern)
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok {
 		require.NoError(t, err, "go list: %s", ee.Stderr)
@@ -112,8 +144,8 @@ func TestDependencyRules(t *testing.T) {
 		t.Skip("go command not found")
 	}
 	for _, rule := range depRules {
-		t.Run(rule.module, func(t *testing.T) {
-			pkgs := listDeps(t, rule.module)
+		t.Run(rule.name(), func(t *testing.T) {
+			pkgs := listDeps(t, rule)
 			for _, msg := range checkDeps(rule, pkgs) {
 				t.Error(msg)
 			}
@@ -126,7 +158,7 @@ func TestDependencyRules(t *testing.T) {
 func TestDependencyRulesReportViolations(t *testing.T) {
 	rule := func(m string) depRule {
 		for _, r := range depRules {
-			if r.module == m {
+			if r.name() == m {
 				return r
 			}
 		}
@@ -166,4 +198,19 @@ func TestDependencyRulesReportViolations(t *testing.T) {
 	}
 	assert.Empty(t, checkDeps(rule("capstd"), capstd), "x/sys is allowed in capstd")
 	assert.Len(t, checkDeps(rule("common"), capstd[1:]), 1, "x/sys is not allowed in common")
+
+	suite := []pkgInfo{
+		{path: modPrefix + "conformance", imports: []string{modPrefix + "conformance/impls", modPrefix + "wazeroadapter",
+			"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"}},
+		{path: modPrefix + "conformance/impls", imports: []string{modPrefix + "capstd-sync"}},
+		{path: modPrefix + "capstd-sync"},
+		{path: modPrefix + "wazeroadapter"},
+		{path: "github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"},
+	}
+	msgs = checkDeps(rule("conformance (package)"), suite)
+	require.Len(t, msgs, 3, "%v", msgs)
+	assert.Contains(t, msgs[0], "forbidden import "+modPrefix+"conformance/impls (imported by "+modPrefix+"conformance)")
+	assert.Contains(t, msgs[1], "forbidden import "+modPrefix+"capstd-sync (imported by "+modPrefix+"conformance/impls)")
+	assert.Contains(t, msgs[2], "forbidden import github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1")
+	assert.Empty(t, checkDeps(rule("conformance"), suite[:4]), "the module as a whole may import every module")
 }

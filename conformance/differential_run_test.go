@@ -8,6 +8,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/capwasi/capwasi/wazeroadapter"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
 // Difference is one place where capwasi (an Impl through wazeroadapter) and
@@ -111,19 +115,41 @@ func reasonFor(caseName string, capwasiOK, wazeroOK bool) string {
 // Listeners configuration here.
 var wazeroImpl = Impl{Name: "wazero", Unsupported: []Feature{FeatureSockets}}
 
+// newWazeroRunner returns a runner whose guests run on wazero's built-in
+// WASI, each configured by config.
+func newWazeroRunner(ctx context.Context, config func(Spec) wazero.ModuleConfig) (*runner, error) {
+	rt := newRuntime(ctx)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	e := &runner{rt: rt, compiled: map[string]wazero.CompiledModule{}}
+	e.other = func(ctx context.Context, compiled wazero.CompiledModule, spec Spec) (uint32, error) {
+		mod, err := rt.InstantiateModule(ctx, compiled, config(spec))
+		if mod != nil {
+			defer mod.Close(ctx)
+		}
+		return wazeroadapter.ExitCode(ctx, err)
+	}
+	return e, nil
+}
+
 // Differential runs every case the suite has under impl and under wazero's
-// built-in WASI and returns where they differ: per script line (errno or
-// results), and per run (exit code, output, the tree outside the sandbox).
-// Cases either side cannot run are left out.
-func Differential(ctx context.Context, impl Impl) ([]Difference, error) {
-	ours, err := sharedRunner(false)
+// built-in WASI, each run configured by wazeroConfig, and returns where
+// they differ: per script line (errno or results), and per run (exit
+// code, output, the tree outside the sandbox). Cases either side cannot
+// run are left out. It lives in the tests: it regenerates the
+// differential table of docs/conformance.md (see TestDifferentialDoc).
+func Differential(ctx context.Context, impl Impl, wazeroConfig func(Spec) wazero.ModuleConfig) ([]Difference, error) {
+	ours, err := sharedRunner()
 	if err != nil {
 		return nil, err
 	}
-	theirs, err := sharedRunner(true)
+	theirs, err := newWazeroRunner(ctx, wazeroConfig)
 	if err != nil {
 		return nil, err
 	}
+	defer theirs.rt.Close(ctx)
 	tmp, err := os.MkdirTemp("", "capwasi-differential-")
 	if err != nil {
 		return nil, err

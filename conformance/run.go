@@ -21,25 +21,16 @@ func Cases() []Case {
 }
 
 var (
-	sharedMu      sync.Mutex
-	sharedRunners = map[bool]*runner{}
+	sharedOnce   sync.Once
+	sharedRun    *runner
+	sharedRunErr error
 )
 
-// sharedRunner returns one runner per kind for the whole process, so that a
-// guest is compiled once however many suites run. The engines live until
-// the process ends.
-func sharedRunner(wazeroWASI bool) (*runner, error) {
-	sharedMu.Lock()
-	defer sharedMu.Unlock()
-	if e, ok := sharedRunners[wazeroWASI]; ok {
-		return e, nil
-	}
-	e, err := newRunner(context.Background(), wazeroWASI)
-	if err != nil {
-		return nil, err
-	}
-	sharedRunners[wazeroWASI] = e
-	return e, nil
+// sharedRunner returns one runner for the whole process, so that a guest is
+// compiled once however many suites run. It lives until the process ends.
+func sharedRunner() (*runner, error) {
+	sharedOnce.Do(func() { sharedRun, sharedRunErr = newRunner(context.Background()) })
+	return sharedRun, sharedRunErr
 }
 
 // Run runs the whole conformance suite against impl, one subtest per case:
@@ -56,7 +47,7 @@ func sharedRunner(wazeroWASI bool) (*runner, error) {
 //		conformance.Run(t, conformance.Impl{Name: "mine", NewCtx: newMyCtx})
 //	}
 func Run(t *testing.T, impl Impl) {
-	e, err := sharedRunner(false)
+	e, err := sharedRunner()
 	if err != nil {
 		t.Fatalf("conformance: %v", err)
 	}

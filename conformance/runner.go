@@ -4,48 +4,47 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
-	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/conformance/guests"
 	"github.com/capwasi/capwasi/wazeroadapter"
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// runner runs guests: under capwasi (wazeroadapter with an Impl), or under
-// wazero's built-in WASI for the differential mode. One runner compiles
-// each guest once.
+// runner runs guests through wazeroadapter with an Impl's contexts, or,
+// when other is set, through another WASI host instantiated in the same
+// runtime (the differential runs wazero's built-in WASI so). One runner
+// compiles each guest once.
 type runner struct {
 	rt       wazero.Runtime
-	host     *wazeroadapter.Host // nil for wazero's WASI
+	host     *wazeroadapter.Host
+	other    func(ctx context.Context, compiled wazero.CompiledModule, spec Spec) (exitCode uint32, err error)
 	mu       sync.Mutex
 	compiled map[string]wazero.CompiledModule
 }
 
-// newRunner returns a runner binding capwasi's adapter, or wazero's own
-// WASI when wazeroWASI is true.
-func newRunner(ctx context.Context, wazeroWASI bool) (*runner, error) {
+// newRuntime returns the runtime a runner runs its guests in: guests stop
+// when their context ends, and compiled code is cached beside the built
+// guests.
+func newRuntime(ctx context.Context) wazero.Runtime {
 	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
 	if cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(guests.CacheDir(), "..", "wazero")); err == nil {
 		rc = rc.WithCompilationCache(cache)
 	}
-	e := &runner{rt: wazero.NewRuntimeWithConfig(ctx, rc), compiled: map[string]wazero.CompiledModule{}}
-	var err error
-	if wazeroWASI {
-		_, err = wasi_snapshot_preview1.Instantiate(ctx, e.rt)
-	} else {
-		e.host, err = wazeroadapter.Instantiate(ctx, e.rt)
-	}
+	return wazero.NewRuntimeWithConfig(ctx, rc)
+}
+
+// newRunner returns a runner binding capwasi's adapter.
+func newRunner(ctx context.Context) (*runner, error) {
+	rt := newRuntime(ctx)
+	host, err := wazeroadapter.Instantiate(ctx, rt)
 	if err != nil {
-		e.rt.Close(ctx)
+		rt.Close(ctx)
 		return nil, err
 	}
-	return e, nil
+	return &runner{rt: rt, host: host, compiled: map[string]wazero.CompiledModule{}}, nil
 }
 
 // compile builds and compiles the named guest once.
@@ -78,9 +77,9 @@ type outcome struct {
 	stderr   string
 }
 
-// run runs guest with spec: through impl under capwasi, or under wazero's
-// WASI (impl unused). spec's Stdout and Stderr are replaced by buffers
-// whose contents come back in the outcome.
+// run runs guest with spec: through impl under capwasi, or through the
+// runner's other host (impl unused). spec's Stdout and Stderr are replaced
+// by buffers whose contents come back in the outcome.
 func (e *runner) run(ctx context.Context, guest string, impl Impl, spec Spec) (outcome, error) {
 	compiled, err := e.compile(ctx, guest)
 	if err != nil {
@@ -89,45 +88,17 @@ func (e *runner) run(ctx context.Context, guest string, impl Impl, spec Spec) (o
 	var stdout, stderr bytes.Buffer
 	spec.Stdout, spec.Stderr = &stdout, &stderr
 	var code uint32
-	if e.host != nil {
-		wasiCtx, err := impl.NewCtx(spec)
-		if err != nil {
-			return outcome{}, fmt.Errorf("%s: building the context: %w", impl.Name, err)
+	if e.other != nil {
+		code, err = e.other(ctx, compiled, spec)
+	} else {
+		wasiCtx, cerr := impl.NewCtx(spec)
+		if cerr != nil {
+			return outcome{}, fmt.Errorf("%s: building the context: %w", impl.Name, cerr)
 		}
 		code, err = e.host.Run(ctx, compiled, wasiCtx, nil)
-		if err != nil {
-			return outcome{}, err
-		}
-	} else {
-		code, err = e.runWazero(ctx, compiled, spec)
-		if err != nil {
-			return outcome{}, err
-		}
+	}
+	if err != nil {
+		return outcome{}, err
 	}
 	return outcome{exitCode: code, stdout: stdout.String(), stderr: stderr.String()}, nil
 }
-
-// runWazero runs compiled with wazero's built-in WASI configured as spec says.
-func (e *runner) runWazero(ctx context.Context, compiled wazero.CompiledModule, spec Spec) (uint32, error) {
-	inv := &engine.Invocation{Args: spec.Args, Env: spec.Env,
-		Stdin: bytesReader(spec.Stdin), Stdout: spec.Stdout, Stderr: spec.Stderr}
-	for _, d := range spec.Dirs {
-		inv.Dirs = append(inv.Dirs, engine.Dir{Host: d.HostPath, Guest: d.GuestPath, ReadOnly: d.ReadOnly})
-	}
-	mod, err := e.rt.InstantiateModule(ctx, compiled, engine.WazeroConfig(inv))
-	if mod != nil {
-		defer mod.Close(ctx)
-	}
-	return engine.ExitCode(ctx, err)
-}
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
-
-func orDiscard(w io.Writer) io.Writer {
-	if w == nil {
-		return io.Discard
-	}
-	return w
-}
-
-func cutEnv(kv string) (string, string, bool) { return strings.Cut(kv, "=") }

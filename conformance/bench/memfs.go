@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/sys"
-
 	"github.com/capwasi/capwasi/common"
+	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/conformance/memfs"
-	"github.com/capwasi/capwasi/wazeroadapter"
 )
 
 // memfsEnv, set in a process's environment, makes ServeMemfs run the
@@ -50,25 +47,28 @@ func serveMemfs(ctx context.Context, args []string) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	fsys := memfs.New()
-	if err := fsys.Load(hostDir); err != nil {
-		return 0, err
-	}
-	cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
+	eng, err := engine.New("capwasi", engine.Options{CacheDir: cacheDir, NewCtx: newMemfsCtx})
 	if err != nil {
 		return 0, err
 	}
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
-	defer rt.Close(ctx)
-	wasiCtx := memfs.NewCtx(memfs.Config{
-		Args:     append([]string{module}, args[3:]...),
-		Stderr:   os.Stderr,
-		Preopens: []common.Preopen{{GuestPath: guestDir, Dir: fsys.Root(false)}},
+	return eng.Run(ctx, &engine.Invocation{
+		Wasm:   wasm,
+		Args:   append([]string{module}, args[3:]...),
+		Dirs:   []engine.Dir{{HostPath: hostDir, GuestPath: guestDir}},
+		Stderr: os.Stderr,
 	})
-	code, err := wazeroadapter.Run(ctx, rt, wasm, wasiCtx)
-	var exit *sys.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
+}
+
+// newMemfsCtx gives the guest inv's directories as memfs trees loaded from
+// the host, read-write and never saved back, and its stderr.
+func newMemfsCtx(inv *engine.Invocation) (common.WasiCtx, error) {
+	var preopens []common.Preopen
+	for _, d := range inv.Dirs {
+		fsys := memfs.New()
+		if err := fsys.Load(d.HostPath); err != nil {
+			return nil, err
+		}
+		preopens = append(preopens, common.Preopen{GuestPath: d.GuestPath, Dir: fsys.Root(d.ReadOnly)})
 	}
-	return code, err
+	return memfs.NewCtx(memfs.Config{Args: inv.Args, Stderr: inv.Stderr, Preopens: preopens}), nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"io"
+	"os"
 	"strings"
 
 	capstdsync "github.com/capwasi/capwasi/capstd-sync"
@@ -11,68 +12,94 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
-// capwasiEngine runs guests on wazeroadapter over capstd-sync.
+// capwasiEngine runs guests on wazeroadapter, by default over capstd-sync.
 type capwasiEngine struct {
 	cache     wazero.CompilationCache
 	trace     io.Writer
 	stoppable bool
+	newCtx    func(*Invocation) (common.WasiCtx, error)
 }
 
 func (*capwasiEngine) Name() string { return "capwasi" }
 
 func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error) {
-	wasiCtx, err := capwasiCtx(inv)
-	if err != nil {
-		return 0, err
-	}
-	rt := newRuntime(ctx, e.cache, e.stoppable)
+	rt, ictx := start(ctx, e.cache, e.stoppable)
 	defer rt.Close(ctx)
 	var opts []wazeroadapter.Option
 	if e.trace != nil {
 		opts = append(opts, wazeroadapter.WithTrace(e.trace))
 	}
-	return wazeroadapter.Run(ctx, rt, inv.Wasm, wasiCtx, opts...)
+	host, err := wazeroadapter.Instantiate(ctx, rt, opts...)
+	if err != nil {
+		closeListeners(inv)
+		return 0, err
+	}
+	compiled, err := compile(ctx, rt, inv.Wasm)
+	if err != nil {
+		closeListeners(inv)
+		return 0, err
+	}
+	wasiCtx, err := e.newCtx(inv)
+	if err != nil {
+		closeListeners(inv)
+		return 0, err
+	}
+	return host.Run(ictx, compiled, wasiCtx, nil)
 }
 
-// capwasiCtx builds the WasiCtx of inv; on error nothing stays open.
-func capwasiCtx(inv *Invocation) (common.WasiCtx, error) {
+// CapwasiCtx builds the capstd-sync context that gives a guest what inv
+// describes: its arguments and environment, its directories pre-opened
+// with capstd-sync's WasiCtxBuilder.PreopenHostDir (read-only ones with
+// capstdsync.ReadOnly), its listeners, and its streams (the process's own
+// inherited, others wrapped with NewReaderFile and NewWriterFile). It is
+// the one place where capwasi's tools turn host paths into a context.
+// Errors: those of the builder, a directory that cannot be opened among
+// them; on error nothing stays open but inv's listeners, which stay the
+// caller's.
+func CapwasiCtx(inv *Invocation) (common.WasiCtx, error) {
 	b := capstdsync.NewWasiCtxBuilder().Args(inv.Args...)
 	for _, kv := range inv.Env {
 		name, value, _ := strings.Cut(kv, "=")
 		b.Env(name, value)
 	}
-	if inv.Stdin != nil {
+	switch {
+	case inv.Stdin == io.Reader(os.Stdin):
+		b.InheritStdin()
+	case inv.Stdin != nil:
 		b.Stdin(capstdsync.NewReaderFile(inv.Stdin))
 	}
-	if inv.Stdout != nil {
+	switch {
+	case inv.Stdout == io.Writer(os.Stdout):
+		b.InheritStdout()
+	case inv.Stdout != nil:
 		b.Stdout(capstdsync.NewWriterFile(inv.Stdout))
 	}
-	if inv.Stderr != nil {
+	switch {
+	case inv.Stderr == io.Writer(os.Stderr):
+		b.InheritStderr()
+	case inv.Stderr != nil:
 		b.Stderr(capstdsync.NewWriterFile(inv.Stderr))
 	}
-	var opened []io.Closer
-	closeAll := func() {
-		for _, c := range opened {
-			c.Close()
-		}
-	}
 	for _, d := range inv.Dirs {
-		dir, err := capstdsync.OpenAmbientDir(d.Host)
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		opened = append(opened, dir)
 		perms := capstdsync.ReadWrite
 		if d.ReadOnly {
 			perms = capstdsync.ReadOnly
 		}
-		b.PreopenDir(dir, d.Guest, perms)
+		b.PreopenHostDir(d.HostPath, d.GuestPath, perms)
 	}
-	wasiCtx, err := b.Build()
-	if err != nil {
-		closeAll()
-		return nil, err
+	for _, l := range inv.Listeners {
+		b.PreopenSocket(l)
 	}
-	return wasiCtx, nil
+	if inv.Clocks != nil {
+		b.Clocks(inv.Clocks)
+	}
+	return b.Build()
+}
+
+// closeListeners closes inv's listeners, which a run that fails before the
+// guest starts has taken over.
+func closeListeners(inv *Invocation) {
+	for _, l := range inv.Listeners {
+		l.Close()
+	}
 }

@@ -1,25 +1,32 @@
-// Package engine runs WebAssembly command modules that import
-// wasi_snapshot_preview1, either on capwasi (wazeroadapter over
-// capstd-sync) or on wazero's built-in WASI, through one interface, so that
-// the external-suite runners (package testsuite, the gostd command) can run
-// the same guest on both and compare.
+// Package engine is the one way capwasi's tools run a WebAssembly command
+// module that imports wasi_snapshot_preview1 from host paths: on capwasi
+// (wazeroadapter over capstd-sync) or on wazero's built-in WASI, through
+// one interface. The wasi-run command, the external-suite runners (package
+// testsuite, the gostd command), the conformance suite's ready-made
+// capstd-sync implementation (package impls) and the benchmarks all run
+// guests through it, so that a guest runs the same way everywhere.
 package engine
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
+	"github.com/capwasi/capwasi/common"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 )
 
-// Dir is a host directory pre-opened for the guest.
+// Dir is a host directory pre-opened for the guest. It has the fields of
+// the conformance suite's Dir, so that one converts to the other.
 type Dir struct {
-	Host     string // the host directory
-	Guest    string // the name the guest sees it under, e.g. "/" or "fs-tests.dir"
-	ReadOnly bool   // refuse every change to the tree
+	HostPath  string // the host directory
+	GuestPath string // the name the guest sees it under, e.g. "/" or "fs-tests.dir"
+	ReadOnly  bool   // refuse every change to the tree
 }
 
 // Invocation is one run of a command module.
@@ -29,9 +36,19 @@ type Invocation struct {
 	Env  []string // the guest's whole environment, as NAME=VALUE
 	Dirs []Dir    // pre-opened directories, in descriptor order from 3
 
+	// Listeners are TCP listeners pre-opened after the directories
+	// (capwasi only: wazero's WASI has no way to be given one). The run
+	// takes them over: they are closed when the guest ends, or by Run
+	// when it fails before the guest starts.
+	Listeners []net.Listener
+
+	// Clocks replaces the system's clocks (capwasi only); nil keeps them.
+	Clocks common.Clocks
+
 	// The standard streams. A nil Stdin reads as empty; a nil Stdout or
-	// Stderr discards. An *os.File is passed on as a file; any other value
-	// is wrapped (a capwasi guest then sees a pipe).
+	// Stderr discards. The process's own os.Stdin, os.Stdout and
+	// os.Stderr are inherited (a terminal stays a terminal); any other
+	// value is wrapped (a capwasi guest then sees a pipe).
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 }
@@ -43,9 +60,9 @@ type Engine interface {
 	Name() string
 	// Run instantiates inv.Wasm, runs its _start function to the end and
 	// returns the guest's exit code (0 when _start returns). Errors: an
-	// invalid module, a missing directory, a trap; with Options.Stoppable,
-	// when ctx ends first, the error of wazero's close-on-context-done (a
-	// *sys.ExitError) with its code.
+	// invalid module, a missing directory, a listener given to wazero, a
+	// trap; with Options.Stoppable, when ctx ends first, the error of
+	// wazero's close-on-context-done (a *sys.ExitError) with its code.
 	Run(ctx context.Context, inv *Invocation) (exitCode uint32, err error)
 }
 
@@ -65,6 +82,10 @@ type Options struct {
 	// without looking at the context, so a wazero guest asleep there runs
 	// its sleep out even when stoppable).
 	Stoppable bool
+	// NewCtx, when not nil, builds the capwasi engine's contexts instead of
+	// [CapwasiCtx]: another implementation of common run the same way (the
+	// benchmarks' in-memory file system). wazero ignores it.
+	NewCtx func(inv *Invocation) (common.WasiCtx, error)
 }
 
 // DefaultCacheDir returns capwasi/wazero in the user's cache directory, or
@@ -80,17 +101,21 @@ func DefaultCacheDir() string {
 // New returns the Engine named name: "capwasi" or "wazero". Errors: an
 // unknown name, or a cache directory that cannot be created.
 func New(name string, opts Options) (Engine, error) {
+	if name != "capwasi" && name != "wazero" {
+		return nil, fmt.Errorf("engine: unknown engine %q (want capwasi or wazero)", name)
+	}
 	cache, err := newCache(opts.CacheDir)
 	if err != nil {
 		return nil, err
 	}
-	switch name {
-	case "capwasi":
-		return &capwasiEngine{cache: cache, trace: opts.Trace, stoppable: opts.Stoppable}, nil
-	case "wazero":
-		return &wazeroEngine{cache: cache, stoppable: opts.Stoppable}, nil
+	if name == "capwasi" {
+		newCtx := opts.NewCtx
+		if newCtx == nil {
+			newCtx = CapwasiCtx
+		}
+		return &capwasiEngine{cache: cache, trace: opts.Trace, stoppable: opts.Stoppable, newCtx: newCtx}, nil
 	}
-	return nil, fmt.Errorf("engine: unknown engine %q (want capwasi or wazero)", name)
+	return &wazeroEngine{cache: cache, stoppable: opts.Stoppable}, nil
 }
 
 // Names returns the names New accepts.
@@ -107,9 +132,21 @@ func newCache(dir string) (wazero.CompilationCache, error) {
 	return c, nil
 }
 
-// newRuntime returns a runtime compiling into cache, which closes the guest
-// when ctx is done if stoppable.
-func newRuntime(ctx context.Context, cache wazero.CompilationCache, stoppable bool) wazero.Runtime {
+// start returns a runtime compiling into cache, which closes the guest when
+// ctx is done if stoppable, and the context to instantiate the guest with:
+// its linear memory reserved up front where it is safe (see
+// memoryAllocator).
+func start(ctx context.Context, cache wazero.CompilationCache, stoppable bool) (wazero.Runtime, context.Context) {
 	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(stoppable).WithCompilationCache(cache)
-	return wazero.NewRuntimeWithConfig(ctx, rc)
+	return wazero.NewRuntimeWithConfig(ctx, rc), experimental.WithMemoryAllocator(ctx, memoryAllocator(stoppable))
+}
+
+// compile compiles wasm, or loads it from the compilation cache, with the
+// garbage collector off: decoding and validating a module allocates a few
+// megabytes of structures that all stay alive, so collections during it
+// find nothing to free (two of them for a Go guest), and cost about 4 % of
+// an empty guest's run.
+func compile(ctx context.Context, rt wazero.Runtime, wasm []byte) (wazero.CompiledModule, error) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	return rt.CompileModule(ctx, wasm)
 }

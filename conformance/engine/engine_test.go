@@ -44,7 +44,7 @@ func TestEnginesRunTheSameInvocationAlike(t *testing.T) {
 				Wasm:  wasm,
 				Args:  []string{"probe", "env:A", "environ", "line", "put:w.txt=written", "cat:w.txt", "err:to stderr", "exit:3"},
 				Env:   []string{"A=1", "B=x=y"},
-				Dirs:  []Dir{{Host: rw, Guest: "/"}, {Host: ro, Guest: "/ro", ReadOnly: true}},
+				Dirs:  []Dir{{HostPath: rw, GuestPath: "/"}, {HostPath: ro, GuestPath: "/ro", ReadOnly: true}},
 				Stdin: strings.NewReader("a line\nmore"), Stdout: &stdout, Stderr: &stderr,
 			}
 			code, err := eng.Run(context.Background(), inv)
@@ -94,9 +94,9 @@ func TestEngineErrors(t *testing.T) {
 			require.NoError(t, err)
 			_, err = eng.Run(context.Background(), &Invocation{Wasm: []byte("not wasm")})
 			assert.Error(t, err, "invalid module")
-			_, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: []Dir{{Host: filepath.Join(t.TempDir(), "missing"), Guest: "/"}}})
+			_, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: []Dir{{HostPath: filepath.Join(t.TempDir(), "missing"), GuestPath: "/"}}})
 			assert.ErrorIs(t, err, os.ErrNotExist)
-			_, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: []Dir{{Host: file, Guest: "/"}}})
+			_, err = eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: []Dir{{HostPath: file, GuestPath: "/"}}})
 			assert.Error(t, err, "not a directory")
 
 			// Stoppable: a guest running its own loop stops when the

@@ -1,4 +1,4 @@
-package main
+package engine
 
 // sliceMemory is a linear memory in a Go slice grown by copying, as
 // wazero's own: the fallback where memory cannot be reserved.

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd
 
-package main
+package engine
 
 import (
 	"math"
@@ -15,14 +15,8 @@ import (
 // memory, a Go slice, is copied into a larger one, touching both, so a
 // guest that grows its memory (every Go guest does, from its first
 // allocations on) starts with fewer page faults and peaks lower.
-//
-// Free unmaps the range, unless the guest may be stopped while it runs
-// (--timeout): wazero then closes the module from another goroutine while
-// its code may still be running, and that code must not meet an unmapped
-// page; wasi-run exits after its one guest, which returns the range.
 type reservedMemory struct {
-	buf   []byte
-	unmap bool
+	buf []byte
 }
 
 func (m *reservedMemory) Reallocate(size uint64) []byte {
@@ -33,8 +27,9 @@ func (m *reservedMemory) Reallocate(size uint64) []byte {
 	return m.buf
 }
 
+// Free unmaps the range.
 func (m *reservedMemory) Free() {
-	if m.unmap && m.buf != nil {
+	if m.buf != nil {
 		_ = syscall.Munmap(m.buf[:cap(m.buf)])
 	}
 	m.buf = nil
@@ -42,15 +37,16 @@ func (m *reservedMemory) Free() {
 
 // memoryAllocator reserves each memory's maximum size (4 GiB for a memory
 // without a maximum), or, where that much address space cannot be had,
-// falls back to a Go slice grown by copying, as wazero's default does.
-// stoppable says the guest may be closed while it runs (see
-// reservedMemory.Free).
+// falls back to a Go slice grown by copying, as wazero's default does. A
+// guest that may be stopped while it runs (stoppable) always gets the
+// slice: wazero then closes the module from another goroutine while its
+// code may still be running, and that code must not meet an unmapped page.
 func memoryAllocator(stoppable bool) experimental.MemoryAllocator {
 	return experimental.MemoryAllocatorFunc(func(capacity, max uint64) experimental.LinearMemory {
-		if max > 0 && max <= math.MaxInt {
+		if !stoppable && max > 0 && max <= math.MaxInt {
 			b, err := syscall.Mmap(-1, 0, int(max), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
 			if err == nil {
-				return &reservedMemory{buf: b[:0], unmap: !stoppable}
+				return &reservedMemory{buf: b[:0]}
 			}
 		}
 		return &sliceMemory{capacity: capacity}

@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/capwasi/capwasi/wazeroadapter"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
-	"github.com/tetratelabs/wazero/sys"
 )
 
 // wazeroEngine runs guests on wazero's own wasi_snapshot_preview1, with
@@ -23,34 +23,37 @@ type wazeroEngine struct {
 func (*wazeroEngine) Name() string { return "wazero" }
 
 func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error) {
+	if len(inv.Listeners) > 0 {
+		closeListeners(inv)
+		return 0, errors.New("engine: wazero's WASI cannot be given listeners")
+	}
 	for _, d := range inv.Dirs {
 		// wazero checks mounts only when the guest first uses them; check
 		// here so that both engines fail alike on a missing directory.
-		st, err := os.Stat(d.Host)
+		st, err := os.Stat(d.HostPath)
 		if err != nil {
 			return 0, err
 		}
 		if !st.IsDir() {
-			return 0, fmt.Errorf("%s: not a directory", d.Host)
+			return 0, fmt.Errorf("%s: not a directory", d.HostPath)
 		}
 	}
-	rt := newRuntime(ctx, e.cache, e.stoppable)
+	rt, ictx := start(ctx, e.cache, e.stoppable)
 	defer rt.Close(ctx)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		return 0, err
 	}
-	compiled, err := rt.CompileModule(ctx, inv.Wasm)
+	compiled, err := compile(ctx, rt, inv.Wasm)
 	if err != nil {
 		return 0, err
 	}
 	defer compiled.Close(ctx)
 
-	cfg := WazeroConfig(inv)
-	mod, err := rt.InstantiateModule(ctx, compiled, cfg)
+	mod, err := rt.InstantiateModule(ictx, compiled, WazeroConfig(inv))
 	if mod != nil {
 		defer mod.Close(ctx)
 	}
-	return ExitCode(ctx, err)
+	return wazeroadapter.ExitCode(ctx, err)
 }
 
 // WazeroConfig returns the wazero module configuration that gives a guest
@@ -58,14 +61,14 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 // environment and streams, its directories mounted read-write or read-only
 // (WithDirMount, WithReadOnlyDirMount), real clocks, sleep and crypto/rand,
 // and an empty module name (unique per runtime only if the runtime runs one
-// guest at a time under that name).
+// guest at a time under that name). inv's listeners are not part of it.
 func WazeroConfig(inv *Invocation) wazero.ModuleConfig {
 	fsc := wazero.NewFSConfig()
 	for _, d := range inv.Dirs {
 		if d.ReadOnly {
-			fsc = fsc.WithReadOnlyDirMount(d.Host, d.Guest)
+			fsc = fsc.WithReadOnlyDirMount(d.HostPath, d.GuestPath)
 		} else {
-			fsc = fsc.WithDirMount(d.Host, d.Guest)
+			fsc = fsc.WithDirMount(d.HostPath, d.GuestPath)
 		}
 	}
 	cfg := wazero.NewModuleConfig().
@@ -88,20 +91,4 @@ func WazeroConfig(inv *Invocation) wazero.ModuleConfig {
 		cfg = cfg.WithStderr(inv.Stderr)
 	}
 	return cfg
-}
-
-// ExitCode interprets the error of instantiating a command module under
-// wazero: a *sys.ExitError carries the guest's exit code and is not an error,
-// unless ctx ended, when wazero's close-on-context-done code comes back with
-// the error. Any other error is returned with code 0.
-func ExitCode(ctx context.Context, err error) (uint32, error) {
-	var exit *sys.ExitError
-	if errors.As(err, &exit) {
-		code := exit.ExitCode()
-		if ctx.Err() != nil && (code == sys.ExitCodeContextCanceled || code == sys.ExitCodeDeadlineExceeded) {
-			return code, err
-		}
-		return code, nil
-	}
-	return 0, err
 }

@@ -1,7 +1,12 @@
-package conformance
+package impls_test
 
-import "testing"
+import (
+	"testing"
 
-func TestCapstdSync(t *testing.T) { Run(t, CapstdSync) }
+	"github.com/capwasi/capwasi/conformance"
+	"github.com/capwasi/capwasi/conformance/impls"
+)
 
-func TestMemfs(t *testing.T) { Run(t, Memfs) }
+func TestCapstdSync(t *testing.T) { conformance.Run(t, impls.CapstdSync) }
+
+func TestMemfs(t *testing.T) { conformance.Run(t, impls.Memfs) }

@@ -64,10 +64,10 @@ func (t *testRun) run(ctx context.Context, op Operation) {
 		Env:  sortedEnv(op.Env),
 	}
 	if op.Root != "" {
-		inv.Dirs = append(inv.Dirs, engine.Dir{Host: filepath.Join(t.scratch, filepath.FromSlash(op.Root)), Guest: "/"})
+		inv.Dirs = append(inv.Dirs, engine.Dir{HostPath: filepath.Join(t.scratch, filepath.FromSlash(op.Root)), GuestPath: "/"})
 	}
 	for _, d := range op.Dirs {
-		inv.Dirs = append(inv.Dirs, engine.Dir{Host: filepath.Join(t.scratch, filepath.FromSlash(d)), Guest: d})
+		inv.Dirs = append(inv.Dirs, engine.Dir{HostPath: filepath.Join(t.scratch, filepath.FromSlash(d)), GuestPath: d})
 	}
 	rd, wr, err := os.Pipe()
 	if err != nil {

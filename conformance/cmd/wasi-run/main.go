@@ -60,18 +60,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
-	capstdsync "github.com/capwasi/capwasi/capstd-sync"
-	"github.com/capwasi/capwasi/common"
 	"github.com/capwasi/capwasi/conformance/engine"
-	"github.com/capwasi/capwasi/wazeroadapter"
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/experimental"
 )
 
 // usageError is a problem with the command line: exit status 2.
@@ -125,7 +118,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.inheritEnv, "inherit-env", false, "pass the whole host environment")
 	fs.Var(&c.listen, "tcplisten", "pre-open a TCP listener on `ADDR` (repeatable)")
 	fs.BoolVar(&c.trace, "trace", false, "log every WASI call to stderr")
-	fs.StringVar(&c.cache, "cache", defaultCacheDir(), "compilation cache `DIR` (empty: none)")
+	fs.StringVar(&c.cache, "cache", engine.DefaultCacheDir(), "compilation cache `DIR` (empty: none)")
 	fs.StringVar(&c.engine, "engine", "capwasi", "the WASI host: `capwasi`, or wazero for wazero's built-in WASI")
 	fs.DurationVar(&c.timeout, "timeout", 0, "stop the guest after `D` (0: never; the guest runs slower with one)")
 	fs.Usage = func() {
@@ -152,16 +145,6 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	return c, nil
 }
 
-// defaultCacheDir returns capwasi/wazero in the user cache directory, or ""
-// when there is none.
-func defaultCacheDir() string {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "capwasi", "wazero")
-}
-
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
 	if len(args) > 0 && args[0] == "testsuite" {
 		return runTestsuite(ctx, args[1:], stdout, stderr)
@@ -179,151 +162,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	if c.engine == "wazero" {
-		return c.runWazero(ctx, wasm, stdin, stdout, stderr)
-	}
-	wasiCtx, err := c.build(stdin, stdout, stderr)
-	if err != nil {
-		return 0, err
-	}
-	rt, err := newRuntime(ctx, c.cache, c.timeout > 0)
-	if err != nil {
-		wasiCtx.Close()
-		return 0, err
-	}
-	defer rt.Close(ctx)
-	var opts []wazeroadapter.Option
+	opts := engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0}
 	if c.trace {
-		opts = append(opts, wazeroadapter.WithTrace(stderr))
+		opts.Trace = stderr
 	}
-	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator(c.timeout > 0))
-	host, err := wazeroadapter.Instantiate(ctx, rt, opts...)
+	eng, err := engine.New(c.engine, opts)
 	if err != nil {
-		wasiCtx.Close()
 		return 0, err
 	}
-	compiled, err := compile(ctx, rt, wasm)
+	inv, err := c.invocation(wasm, stdin, stdout, stderr)
 	if err != nil {
-		wasiCtx.Close()
-		return 0, fmt.Errorf("%s: %w", c.module, err)
+		return 0, err
 	}
-	code, err := host.Run(ctx, compiled, wasiCtx, nil)
+	code, err := eng.Run(ctx, inv)
 	if err != nil {
 		return code, fmt.Errorf("%s: %w", c.module, err)
 	}
 	return code, nil
 }
 
-// compile compiles wasm, or loads it from the compilation cache, with the
-// garbage collector off: decoding and validating a module allocates a few
-// megabytes of structures that all stay alive, so collections during it
-// find nothing to free (two of them for a Go guest), and cost about 4 % of
-// an empty guest's run.
-func compile(ctx context.Context, rt wazero.Runtime, wasm []byte) (wazero.CompiledModule, error) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return rt.CompileModule(ctx, wasm)
-}
-
-// newRuntime returns a wazero runtime that caches compiled code in cacheDir
-// (unless it is empty) and, if stoppable, stops guests when ctx is done.
-func newRuntime(ctx context.Context, cacheDir string, stoppable bool) (wazero.Runtime, error) {
-	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(stoppable)
-	if cacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("compilation cache: %w", err)
-		}
-		rc = rc.WithCompilationCache(cache)
-	}
-	return wazero.NewRuntimeWithConfig(ctx, rc), nil
-}
-
-// build turns the command line into a WasiCtx. On error, nothing stays open.
-func (c *config) build(stdin io.Reader, stdout, stderr io.Writer) (common.WasiCtx, error) {
-	b := capstdsync.NewWasiCtxBuilder().Args(append([]string{c.module}, c.args...)...)
-	if c.inheritEnv {
-		b.InheritEnv()
-	}
-	for _, e := range c.env {
-		name, value, ok := strings.Cut(e, "=")
-		if !ok {
-			value = os.Getenv(name)
-		}
-		b.Env(name, value)
-	}
-	// The process's own streams are inherited, so that the guest gets the
-	// real descriptors (a terminal stays a terminal); others are wrapped.
-	if stdin == io.Reader(os.Stdin) {
-		b.InheritStdin()
-	} else {
-		b.Stdin(capstdsync.NewReaderFile(stdin))
-	}
-	if stdout == io.Writer(os.Stdout) {
-		b.InheritStdout()
-	} else {
-		b.Stdout(capstdsync.NewWriterFile(stdout))
-	}
-	if stderr == io.Writer(os.Stderr) {
-		b.InheritStderr()
-	} else {
-		b.Stderr(capstdsync.NewWriterFile(stderr))
-	}
-
-	var opened []io.Closer
-	cleanup := func() {
-		for _, o := range opened {
-			o.Close()
-		}
-	}
-	preopen := func(spec string, perms capstdsync.Perms) error {
-		host, guest, err := splitDir(spec)
-		if err != nil {
-			return err
-		}
-		d, err := capstdsync.OpenAmbientDir(host)
-		if err != nil {
-			return err
-		}
-		opened = append(opened, d)
-		b.PreopenDir(d, guest, perms)
-		return nil
-	}
-	for _, d := range c.dirs {
-		if err := preopen(d, capstdsync.ReadWrite); err != nil {
-			cleanup()
-			return nil, err
-		}
-	}
-	for _, d := range c.roDirs {
-		if err := preopen(d, capstdsync.ReadOnly); err != nil {
-			cleanup()
-			return nil, err
-		}
-	}
-	for _, addr := range c.listen {
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			cleanup()
-			return nil, err
-		}
-		opened = append(opened, l)
-		b.PreopenSocket(l)
-	}
-	wasiCtx, err := b.Build()
-	if err != nil {
-		cleanup()
-		return nil, err
-	}
-	return wasiCtx, nil
-}
-
-// runWazero runs wasm on wazero's built-in WASI with the command line's
-// arguments, environment and directories.
-func (c *config) runWazero(ctx context.Context, wasm []byte, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
-	eng, err := engine.New("wazero", engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0})
-	if err != nil {
-		return 0, err
-	}
+// invocation turns the command line into the guest's invocation: its
+// arguments (the module's path first), environment, directories and
+// listeners, and the given streams. On error, nothing stays open.
+func (c *config) invocation(wasm []byte, stdin io.Reader, stdout, stderr io.Writer) (*engine.Invocation, error) {
 	inv := &engine.Invocation{
 		Wasm: wasm, Args: append([]string{c.module}, c.args...),
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
@@ -341,19 +202,22 @@ func (c *config) runWazero(ctx context.Context, wasm []byte, stdin io.Reader, st
 		for _, spec := range list {
 			host, guest, err := splitDir(spec)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			inv.Dirs = append(inv.Dirs, engine.Dir{Host: host, Guest: guest, ReadOnly: i == 1})
+			inv.Dirs = append(inv.Dirs, engine.Dir{HostPath: host, GuestPath: guest, ReadOnly: i == 1})
 		}
 	}
-	// The same memory as a capwasi run, so that the two differ only in
-	// their WASI.
-	ctx = experimental.WithMemoryAllocator(ctx, memoryAllocator(c.timeout > 0))
-	code, err := eng.Run(ctx, inv)
-	if err != nil {
-		return code, fmt.Errorf("%s: %w", c.module, err)
+	for _, addr := range c.listen {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, o := range inv.Listeners {
+				o.Close()
+			}
+			return nil, err
+		}
+		inv.Listeners = append(inv.Listeners, l)
 	}
-	return code, nil
+	return inv, nil
 }
 
 // splitDir splits a --dir or --ro-dir value, HOST[::GUEST], into the host

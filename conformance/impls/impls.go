@@ -1,0 +1,38 @@
+// Package impls holds capwasi's own implementations of common as
+// conformance suite implementations ([conformance.Impl]): capstd-sync, the
+// implementation capwasi ships, and memfs, the in-memory one the suite
+// keeps to show that the contracts admit more than one. The suite itself
+// (package conformance) does not import them, so that a third-party
+// author who runs it pays only for the suite.
+package impls
+
+import (
+	"bytes"
+
+	"github.com/capwasi/capwasi/common"
+	"github.com/capwasi/capwasi/conformance"
+	"github.com/capwasi/capwasi/conformance/engine"
+)
+
+// CapstdSync is capstd-sync as an Impl, its contexts built the way every
+// capwasi tool builds them from host paths ([engine.CapwasiCtx]).
+var CapstdSync = conformance.Impl{Name: "capstd-sync", NewCtx: newCapstdSyncCtx}
+
+func newCapstdSyncCtx(spec conformance.Spec) (common.WasiCtx, error) {
+	return engine.CapwasiCtx(Invocation(spec))
+}
+
+// Invocation returns the engine invocation that gives a guest what spec
+// describes (the module's binary left empty): the one translation between
+// the suite's terms and the engines', used to run a case's guest on
+// capstd-sync and on wazero's built-in WASI alike.
+func Invocation(spec conformance.Spec) *engine.Invocation {
+	inv := &engine.Invocation{
+		Args: spec.Args, Env: spec.Env, Listeners: spec.Listeners, Clocks: spec.Clocks,
+		Stdin: bytes.NewReader(spec.Stdin), Stdout: spec.Stdout, Stderr: spec.Stderr,
+	}
+	for _, d := range spec.Dirs {
+		inv.Dirs = append(inv.Dirs, engine.Dir(d))
+	}
+	return inv
+}
