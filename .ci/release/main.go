@@ -6,6 +6,7 @@
 // Usage:
 //
 //	go run . -version vX.Y.Z -out PROXYDIR REPO
+//	go run . -set-version vX.Y.Z REPO
 //
 // For each module directory of REPO (common, capstd, capstd-sync,
 // wazeroadapter, conformance) it writes PATH/@v/VERSION.{info,mod,zip} and
@@ -15,6 +16,11 @@
 // writing, it checks that every go.mod requires its siblings at VERSION and
 // has no replace directive: a module that would not resolve for a user is
 // not published.
+//
+// With -set-version it writes nothing to a proxy: it makes every go.mod of
+// REPO require its siblings at the new version, and go.work's replace lines
+// point that version at the local tree, the first step of a release (see
+// docs/releasing.md).
 package main
 
 import (
@@ -23,6 +29,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -42,21 +49,36 @@ var modules = []string{"common", "capstd", "capstd-sync", "wazeroadapter", "conf
 func main() {
 	version := flag.String("version", "", "the `VERSION` to publish every module at, e.g. v0.1.0")
 	out := flag.String("out", "", "the proxy `DIR` to write")
+	set := flag.String("set-version", "", "require the siblings at `VERSION` in every go.mod and go.work instead")
 	flag.Parse()
-	if *version == "" || *out == "" || flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: release -version VERSION -out PROXYDIR REPO")
+	var err error
+	switch {
+	case flag.NArg() == 1 && *set != "" && *version == "" && *out == "":
+		err = setVersion(flag.Arg(0), *set)
+	case flag.NArg() == 1 && *set == "" && *version != "" && *out != "":
+		err = publishAll(flag.Arg(0), *version, *out)
+	default:
+		fmt.Fprintln(os.Stderr, "usage: release -version VERSION -out PROXYDIR REPO\n       release -set-version VERSION REPO")
 		os.Exit(2)
 	}
-	if err := publishAll(flag.Arg(0), *version, *out); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "release:", err)
 		os.Exit(1)
 	}
 }
 
-// publishAll checks every module of repo, then publishes each at version.
-func publishAll(repo, version, out string) error {
+// checkVersion refuses what cannot be a version of a v0 or v1 module.
+func checkVersion(version string) error {
 	if !strings.HasPrefix(version, "v") || module.CheckPathMajor(version, "") != nil {
 		return fmt.Errorf("version %q: want vX.Y.Z with X < 2", version)
+	}
+	return nil
+}
+
+// publishAll checks every module of repo, then publishes each at version.
+func publishAll(repo, version, out string) error {
+	if err := checkVersion(version); err != nil {
+		return err
 	}
 	var errs []error
 	for _, dir := range modules {
@@ -82,7 +104,7 @@ func checkGoMod(dir, version string) error {
 	if err != nil {
 		return err
 	}
-	f, err := modfile.ParseLax(name, data, nil)
+	f, err := modfile.Parse(name, data, nil)
 	if err != nil {
 		return err
 	}
@@ -148,4 +170,67 @@ func addToList(name, version string) error {
 		versions = append(versions, version)
 	}
 	return os.WriteFile(name, []byte(strings.Join(versions, "\n")+"\n"), 0o644)
+}
+
+// setVersion makes every go.mod of repo require its siblings at version,
+// and go.work replace exactly that version of each sibling with its
+// directory.
+func setVersion(repo, version string) error {
+	if err := checkVersion(version); err != nil {
+		return err
+	}
+	for _, dir := range modules {
+		name := filepath.Join(repo, dir, "go.mod")
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		f, err := modfile.Parse(name, data, nil)
+		if err != nil {
+			return err
+		}
+		for _, r := range f.Require {
+			if strings.HasPrefix(r.Mod.Path, prefix) {
+				if err := f.AddRequire(r.Mod.Path, version); err != nil {
+					return err
+				}
+			}
+		}
+		if err := writeFormatted(name, f.Format); err != nil {
+			return err
+		}
+	}
+	// go.work is edited as text, so that its comments and layout stay:
+	// the version of every replace line of a sibling becomes version.
+	name := filepath.Join(repo, "go.work")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	edited := workReplace.ReplaceAll(data, []byte("${1}"+version+"${2}"))
+	w, err := modfile.ParseWork(name, edited, nil)
+	if err != nil {
+		return err
+	}
+	for _, dir := range modules[:len(modules)-1] { // nothing requires conformance
+		if !slices.ContainsFunc(w.Replace, func(r *modfile.Replace) bool {
+			return r.Old.Path == prefix+dir && r.Old.Version == version && r.New.Path == "./"+dir
+		}) {
+			return fmt.Errorf("%s: no line replaces %s %s with ./%s", name, prefix+dir, version, dir)
+		}
+	}
+	return os.WriteFile(name, edited, 0o644)
+}
+
+// workReplace matches the old version of a replace line of a sibling in
+// go.work, inside a replace block or on its own.
+var workReplace = regexp.MustCompile(`(?m)^((?:replace)?[ \t]*` + regexp.QuoteMeta(prefix) + `[a-z-]+ )v[^ ]+( => \./)`)
+
+// writeFormatted writes what format returns to name.
+func writeFormatted(name string, format func() ([]byte, error)) error {
+	data, err := format()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(name, data, 0o644)
 }
