@@ -13,8 +13,9 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
-// Example_embedding is the README's embedding example: run a WASI guest on
-// wazero with capwasi, sandboxed to one read-only directory.
+// Example_embedding runs a WASI guest on wazero with capwasi, sandboxed to
+// one read-only directory, as the README's embedding program does (CI's
+// release check builds and runs that program itself).
 func Example_embedding() {
 	data := exampleDir() // a directory holding notes.txt
 	wasm := exampleGuest()
@@ -23,14 +24,10 @@ func Example_embedding() {
 	r := wazero.NewRuntime(ctx)
 	defer r.Close(ctx)
 
-	dir, err := capstdsync.OpenAmbientDir(data)
-	if err != nil {
-		log.Fatal(err)
-	}
 	wasiCtx, err := capstdsync.NewWasiCtxBuilder().
 		Args("hello", "/data").
 		Stdout(capstdsync.NewWriterFile(os.Stdout)). // or InheritStdio()
-		PreopenDir(dir, "/data", capstdsync.ReadOnly).
+		PreopenHostDir(data, "/data", capstdsync.ReadOnly).
 		Build()
 	if err != nil {
 		log.Fatal(err)
