@@ -26,7 +26,10 @@
 //     over a [Dir], with [Perms]; the directories and files opened through
 //     it inherit those permissions.
 //   - [NewReaderFile], [NewWriterFile], [NewNullFile], and the inherited
-//     standard streams of [WasiCtxBuilder.InheritStdio]: stream files.
+//     standard streams of [WasiCtxBuilder.InheritStdio]: stream files. A
+//     Go reader or writer that may block is served by a goroutine and
+//     reports its readiness through [common.Pollable], so that a guest
+//     waiting for it keeps running.
 //   - [NewListenerFile] (and [WasiCtxBuilder.PreopenSocket]): a listening
 //     socket whose sock_accept returns connected socket files.
 //   - [Sched]: poll_oneoff over one poll(2), and sched_yield.
@@ -48,7 +51,8 @@
 // directories cannot be opened (capstd does not support Windows yet),
 // listeners give ENOTSUP, the inherited standard streams are reader and
 // writer files over os.Stdin, os.Stdout and os.Stderr, and the scheduler
-// treats every file as ready and waits only for clocks.
+// treats every file with a descriptor as ready and waits only for clocks
+// and [common.Pollable] files.
 //
 // docs/implementing.md in the capwasi repository walks through how each
 // contract maps to the operating system here, as a worked example for

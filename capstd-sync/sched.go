@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -18,9 +19,14 @@ import (
 // call whose timeout is the earliest clock subscription, so that no
 // subscription can eat another's time. A file is polled when it has an
 // operating-system descriptor: this package's sockets, pipes and standard
-// streams, and any other file that implements syscall.Conn. Files without
-// one, and regular files, are ready at once; for a read, Nbytes is then the
-// bytes left after the file's offset (or an in-memory reader's length).
+// streams, and any other file that implements syscall.Conn. A file without
+// one that implements [common.Pollable] (this package's files over Go
+// readers and writers that may block, and any other implementation's) is
+// waited for in the same poll(2): when it is not ready, a goroutine per
+// such file waits on its channel and wakes the poll through the wake-up
+// descriptor. Other files, and regular files, are ready at once; for a
+// read, Nbytes is then the bytes left after the file's offset (or an
+// in-memory reader's length).
 // Polled read events carry the bytes queued (FIONREAD) and
 // FD_READWRITE_HANGUP when the peer hung up; a descriptor that turns out to
 // be closed gives an EBADF event, one in an error state an EIO event.
@@ -41,8 +47,8 @@ import (
 // calls beyond the first use descriptors of their own for the duration of
 // the call. Close releases the wake-up descriptor.
 //
-// On systems without poll(2) support in this package (Windows), files are
-// always ready and only clocks wait.
+// On systems without poll(2) support in this package (Windows), files with
+// a descriptor are always ready; clocks and common.Pollable files wait.
 type Sched struct {
 	clocks common.Clocks
 	mu     sync.Mutex // guards state, the scratch space of the uncontended Poll
@@ -68,14 +74,16 @@ func NewSched(clocks common.Clocks) (*Sched, error) {
 // uncontended path so that polling allocates nothing in the steady state.
 type pollState struct {
 	wake  waker
-	timer *time.Timer // for systems that wait on timers (unsupported.go)
-	fds   []pollFd    // the descriptors to poll
-	sys   sysPollFds  // the system's form of fds, with the wake-up descriptor last
-	slots []int       // per subscription: its index in fds, or -1
-	due   []int64     // per clock subscription: its deadline (ns since start), or -1
-	errs  []error     // per subscription: an immediate outcome
-	nb    []uint64    // per subscription: Nbytes of an always-ready file
-	ready []bool      // per subscription: ready without waiting
+	timer *time.Timer           // for systems that wait on timers (unsupported.go)
+	fds   []pollFd              // the descriptors to poll
+	sys   sysPollFds            // the system's form of fds, with the wake-up descriptor last
+	slots []int                 // per subscription: its index in fds, or -1, or inProcess
+	flags []common.Eventrwflags // per subscription: Flags of a ready common.Pollable
+	waits []<-chan struct{}     // the channels of the common.Pollable files not ready
+	due   []int64               // per clock subscription: its deadline (ns since start), or -1
+	errs  []error               // per subscription: an immediate outcome
+	nb    []uint64              // per subscription: Nbytes of an always-ready file
+	ready []bool                // per subscription: ready without waiting
 }
 
 func newPollState() (*pollState, error) {
@@ -101,10 +109,15 @@ func (ps *pollState) reset(n int) {
 	ps.errs = grow(ps.errs, n)
 	ps.nb = grow(ps.nb, n)
 	ps.ready = grow(ps.ready, n)
+	ps.flags = grow(ps.flags, n)
 	for i := range n {
-		ps.slots[i], ps.due[i], ps.errs[i], ps.nb[i], ps.ready[i] = -1, -1, nil, 0, false
+		ps.slots[i], ps.due[i], ps.errs[i], ps.nb[i], ps.ready[i], ps.flags[i] = -1, -1, nil, 0, false, 0
 	}
 }
+
+// inProcess marks, in pollState.slots, a subscription to a
+// common.Pollable file.
+const inProcess = -2
 
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
@@ -140,7 +153,7 @@ func (s *Sched) Poll(ctx context.Context, subs []common.Subscription, events []c
 func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscription, events []common.Event) (int, error) {
 	start := time.Now()
 	ps.reset(len(subs))
-	immediate := false
+	immediate, pollables := false, false
 	earliest := int64(math.MaxInt64) // ns after start
 	for i := range subs {
 		sub := &subs[i]
@@ -164,6 +177,10 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 			}
 			fd := fileFd(sub.File)
 			if fd < 0 {
+				if _, ok := sub.File.(common.Pollable); ok {
+					ps.slots[i], pollables = inProcess, true
+					continue
+				}
 				ps.ready[i], immediate = true, true
 				if sub.Type == common.EventtypeFdRead {
 					if c, ok := sub.File.(readyCounter); ok {
@@ -180,16 +197,31 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 		}
 	}
 
+	if pollables {
+		defer func() { clear(ps.waits[:cap(ps.waits)]) }() // keep no channel
+	}
 	for {
+		ready := immediate
+		if pollables && ps.pollInProcess(subs) {
+			ready = true
+		}
 		timeout := time.Duration(-1) // forever
 		switch {
-		case immediate:
+		case ready:
 			timeout = 0
 		case earliest != math.MaxInt64:
 			timeout = max(time.Duration(earliest)-time.Since(start), 0)
 		}
 		if len(ps.fds) > 0 || timeout != 0 {
-			if err := pollFds(ctx, ps, timeout); err != nil {
+			var stop func()
+			if len(ps.waits) > 0 && timeout != 0 {
+				stop = watch(ps.waits, ps.wake)
+			}
+			err := pollFds(ctx, ps, timeout)
+			if stop != nil {
+				stop()
+			}
+			if err != nil {
 				return 0, err
 			}
 		}
@@ -209,6 +241,52 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 	}
 }
 
+// pollInProcess asks each subscribed common.Pollable file whether it is
+// ready, records the answers of those that are, collects in ps.waits the
+// channels of those that are not, and reports whether any is ready.
+func (ps *pollState) pollInProcess(subs []common.Subscription) bool {
+	ps.waits = ps.waits[:0]
+	any := false
+	for i := range subs {
+		if ps.slots[i] != inProcess {
+			continue
+		}
+		nb, flags, wait := subs[i].File.(common.Pollable).PollReady(subs[i].Type == common.EventtypeFdWrite)
+		ps.ready[i], ps.nb[i], ps.flags[i] = wait == nil, uint64(nb), flags
+		if wait != nil {
+			ps.waits = append(ps.waits, wait)
+		}
+		any = any || wait == nil
+	}
+	return any
+}
+
+// watch starts a goroutine per channel of waits; the first to see its
+// channel closed wakes w, which ends the poll(2) w's descriptor is part of.
+// The returned function stops the goroutines, and consumes the wake-up if
+// one was made.
+func watch(waits []<-chan struct{}, w waker) (stop func()) {
+	done := make(chan struct{})
+	fired := new(atomic.Bool)
+	for _, c := range waits {
+		go func() {
+			select {
+			case <-c:
+				if fired.CompareAndSwap(false, true) {
+					w.wake()
+				}
+			case <-done:
+			}
+		}()
+	}
+	return func() {
+		close(done)
+		if !fired.CompareAndSwap(false, true) {
+			w.drain() // written, or being written: consume it
+		}
+	}
+}
+
 // event returns subscription i's event, if it is ready.
 func (ps *pollState) event(sub *common.Subscription, i int, elapsed int64) (common.Event, bool) {
 	ev := common.Event{Userdata: sub.Userdata, Type: sub.Type}
@@ -216,6 +294,7 @@ func (ps *pollState) event(sub *common.Subscription, i int, elapsed int64) (comm
 	case ps.ready[i]:
 		ev.Error = errnoOf(ps.errs[i])
 		ev.Nbytes = common.Filesize(ps.nb[i])
+		ev.Flags = ps.flags[i]
 		return ev, true
 	case ps.due[i] >= 0:
 		return ev, ps.due[i] <= elapsed

@@ -24,8 +24,9 @@ func sysPoll(fds []unix.PollFd, timeout time.Duration) (int, error) {
 }
 
 // waker is the scheduler's wake-up descriptor: a pipe that a cancelled
-// context writes a byte to, so that a poll(2) its read end is part of
-// returns.
+// context, or a common.Pollable file becoming ready, writes a byte to, so
+// that a poll(2) its read end is part of returns. Each drain consumes one
+// wake.
 type waker struct{ r, w int }
 
 func newWaker() (waker, error) {

@@ -38,11 +38,13 @@ func sysPoll(fds []unix.PollFd, timeout time.Duration) (int, error) {
 }
 
 // waker is the scheduler's wake-up descriptor: an eventfd that a cancelled
-// context writes to, so that a poll(2) it is part of returns.
+// context, or a common.Pollable file becoming ready, writes to, so that a
+// poll(2) it is part of returns. It counts as a semaphore: each drain
+// consumes one wake.
 type waker struct{ fd int }
 
 func newWaker() (waker, error) {
-	fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC)
+	fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_SEMAPHORE)
 	if err != nil {
 		return waker{fd: -1}, err
 	}

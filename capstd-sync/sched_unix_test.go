@@ -4,6 +4,7 @@ package capstdsync
 
 import (
 	"context"
+	"io"
 	"os"
 	"syscall"
 	"testing"
@@ -226,4 +227,60 @@ func TestSchedResourcesReturnToBaseline(t *testing.T) {
 		assert.Equal(t, fds, openFds(t))
 	}
 	assert.LessOrEqual(t, settle(goroutines), goroutines)
+}
+
+// TestSchedPollableAndDescriptorsInOnePoll: an in-process file and a host
+// pipe wait in one poll; either wakes it.
+func TestSchedPollableAndDescriptorsInOnePoll(t *testing.T) {
+	s := newSched(t, nil)
+	r, w := pipe(t, 0)
+	host := newHostStream(r, true)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	f := NewReaderFile(pr)
+	defer f.Close()
+
+	go func() { time.Sleep(30 * time.Millisecond); _, _ = pw.Write([]byte("go")) }()
+	evs, took, err := poll(t, s, bg, fdSub(1, common.EventtypeFdRead, host), fdSub(2, common.EventtypeFdRead, f))
+	require.NoError(t, err)
+	assert.Equal(t, []common.Event{{Userdata: 2, Type: common.EventtypeFdRead, Nbytes: 2}}, evs)
+	assert.GreaterOrEqual(t, took, 25*time.Millisecond)
+	_, err = f.Read(bg, [][]byte{make([]byte, 8)})
+	require.NoError(t, err)
+
+	go func() { time.Sleep(30 * time.Millisecond); _, _ = unix.Write(w, []byte("host")) }()
+	evs, _, err = poll(t, s, bg, fdSub(1, common.EventtypeFdRead, host), fdSub(2, common.EventtypeFdRead, f))
+	require.NoError(t, err)
+	assert.Equal(t, []common.Event{{Userdata: 1, Type: common.EventtypeFdRead, Nbytes: 4}}, evs)
+}
+
+// TestWakeUpsAreCounted: a cancelled context and a Pollable file may both
+// wake one poll; each wake-up is consumed by its own drain, so that none
+// is left for the next poll and no drain waits for a wake-up already
+// consumed.
+func TestWakeUpsAreCounted(t *testing.T) {
+	ps, err := newPollState()
+	require.NoError(t, err)
+	defer ps.close()
+	ready := make(chan struct{})
+	close(ready)
+	stop := watch([]<-chan struct{}{ready}, ps.wake)
+	woken, err := pollOne(ps.wake.readFd(), false, time.Second)
+	require.NoError(t, err)
+	require.True(t, woken)
+	ps.wake.wake() // as a cancelled context does
+	done := make(chan struct{})
+	go func() {
+		stop()
+		ps.wake.drain()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("a drain waits for a wake-up another drain consumed")
+	}
+	left, err := pollOne(ps.wake.readFd(), false, 0)
+	require.NoError(t, err)
+	assert.False(t, left, "no wake-up is left behind")
 }

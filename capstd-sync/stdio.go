@@ -11,40 +11,77 @@ import (
 
 // NewReaderFile returns a read-only stream file that reads from r, for
 // example a guest's standard input fed from a bytes.Buffer, a
-// strings.Reader or one end of a pipe.
+// strings.Reader, one end of a pipe or an io.Pipe.
+//
+// How it reads depends on what r is:
+//
+//   - r has a descriptor (syscall.Conn, as *os.File and net.Conn do): each
+//     read calls r.Read, the scheduler polls the descriptor, and
+//     FDFLAGS_NONBLOCK answers EAGAIN when nothing is there. When r also
+//     has SetReadDeadline, a cancelled context ends a blocked read with
+//     the context's error.
+//   - r is in memory (it has a Len() int method, as bytes.Buffer,
+//     bytes.Reader and strings.Reader do): it never blocks, and is always
+//     ready for the scheduler, with Len() bytes.
+//   - any other reader (an io.Pipe, a net.Pipe, a reader fed by another
+//     goroutine) may block where nothing can poll it: a goroutine of the
+//     file reads from r, at most 32 KiB at a time, when the guest reads or
+//     polls and nothing is buffered, so that nothing is read ahead of a
+//     guest that does not ask. The file reports its readiness to the
+//     scheduler through [common.Pollable]: a guest that polls before
+//     reading (every Go guest does) keeps running while r blocks. A
+//     blocking read waits until the context is done; FDFLAGS_NONBLOCK
+//     answers EAGAIN. Close ends the goroutine; a read of r in flight
+//     then is interrupted when r has SetReadDeadline, and otherwise ends
+//     the goroutine when it returns, its bytes dropped.
 //
 // Reads call r.Read once per iovec while the previous iovec was filled and r
-// still has data (r implementing Len() int, as bytes.Buffer and
-// strings.Reader do, says how much); io.EOF is end of file (0 bytes, no
-// error). A read blocks as r.Read blocks. When r has a read deadline
-// (SetReadDeadline, as *os.File and net.Conn do), a cancelled context ends a
-// blocked read with the context's error; otherwise the read cannot be
-// interrupted. FDFLAGS_NONBLOCK may be set and is reported back: if r also
-// has a descriptor (syscall.Conn), a read with nothing to read answers
-// EAGAIN; for other readers it has no effect.
-//
-// The file's type is FiletypeUnknown (a pipe), it cannot seek, and Close does
-// not close r: the embedder who made r owns it. The scheduler polls r's
-// descriptor when it has one (syscall.Conn); otherwise the file is always
-// ready, with Len() bytes when r has that method.
+// still has data (Len() says how much); io.EOF is end of file (0 bytes, no
+// error). The file's type is FiletypeUnknown (a pipe), it cannot seek, and
+// Close does not close r: the embedder who made r owns it.
 func NewReaderFile(r io.Reader) common.WasiFile {
-	return &readerFile{r: r, fd: connFd(r)}
+	fd := connFd(r)
+	if _, inMemory := r.(interface{ Len() int }); fd < 0 && !inMemory {
+		return newPumpReader(r)
+	}
+	return &readerFile{r: r, fd: fd}
 }
 
 // NewWriterFile returns a write-only stream file that writes to w, for
 // example a guest's standard output collected in a bytes.Buffer.
 //
-// Writes call w.Write once per non-empty iovec and stop at the first error;
-// the bytes written before it are reported as success and the error comes
-// with the next write. Sync and Datasync call w.Sync when w has that method
-// (as *os.File does), and are EINVAL otherwise. FDFLAGS_NONBLOCK and
-// FDFLAGS_APPEND may be set and are reported back; they change nothing.
+// How it writes depends on what w is:
 //
-// The file's type is FiletypeUnknown (a pipe), it cannot seek, and Close does
-// not close w. It is always ready for the scheduler unless w has a
-// descriptor (syscall.Conn), which is then polled.
+//   - w has a descriptor (syscall.Conn), is in memory (it has a Len() int
+//     method, as bytes.Buffer and strings.Builder do) or is io.Discard:
+//     writes call w.Write once per non-empty iovec and stop at the first
+//     error. The scheduler polls the descriptor; other such writers are
+//     always ready.
+//   - any other writer may block (an io.Pipe whose reader does not read):
+//     a goroutine of the file calls w.Write, once per write of the guest
+//     with the iovecs gathered (at most 32 KiB), and the write waits for
+//     that call to return, so that output reaches w in the order the guest
+//     wrote it. A blocking write waits until the context is done. A
+//     non-blocking write (FDFLAGS_NONBLOCK, as every Go guest's standard
+//     streams are) waits at most 10 ms: then it returns with the bytes
+//     handed over, and until w.Write returns the file is not ready for the
+//     scheduler ([common.Pollable]) and further non-blocking writes answer
+//     EAGAIN, so that a guest whose writer is stuck keeps running. Close
+//     waits for a w.Write in flight to return, unless the context of the
+//     last write has ended; the goroutine ends with it.
+//
+// The bytes written before an error are reported as success and the error
+// comes with the next write. Sync and Datasync call w.Sync when w has that
+// method (as *os.File does), and are EINVAL otherwise.
+// FDFLAGS_NONBLOCK and FDFLAGS_APPEND may be set and are reported back.
+// The file's type is FiletypeUnknown (a pipe), it cannot seek, and Close
+// does not close w.
 func NewWriterFile(w io.Writer) common.WasiFile {
-	return &writerFile{w: w, fd: connFd(w)}
+	fd := connFd(w)
+	if _, inMemory := w.(interface{ Len() int }); fd < 0 && !inMemory && w != io.Discard {
+		return newPumpWriter(w)
+	}
+	return &writerFile{w: w, fd: fd}
 }
 
 // NewNullFile returns a file like /dev/null: reads return end of file,

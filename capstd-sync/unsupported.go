@@ -22,7 +22,7 @@ type sysPollFds = struct{}
 
 // pollFds reports every descriptor ready at once (nbytes unknown); with
 // no descriptors it sleeps for timeout (forever when negative) on a timer,
-// or until ctx is done.
+// until ctx is done or until a common.Pollable file wakes it.
 func pollFds(ctx context.Context, ps *pollState, timeout time.Duration) error {
 	if len(ps.fds) > 0 {
 		for i := range ps.fds {
@@ -30,26 +30,45 @@ func pollFds(ctx context.Context, ps *pollState, timeout time.Duration) error {
 		}
 		return nil
 	}
-	if timeout < 0 {
-		<-ctx.Done()
-		return ctx.Err()
+	var expired <-chan time.Time
+	if timeout >= 0 {
+		ps.timer.Reset(timeout)
+		defer ps.timer.Stop()
+		expired = ps.timer.C
 	}
-	ps.timer.Reset(timeout)
 	select {
-	case <-ps.timer.C:
+	case <-expired:
+		return nil
+	case <-ps.wake.c:
 		return nil
 	case <-ctx.Done():
-		ps.timer.Stop()
 		return ctx.Err()
 	}
 }
 
-// waker does nothing on this system: only clocks wait, on a timer that
-// watches the context itself.
-type waker struct{}
+// waker is, on this system, a channel through which a common.Pollable
+// file becoming ready ends a wait; the context is watched directly.
+type waker struct{ c chan struct{} }
 
-func newWaker() (waker, error) { return waker{}, nil }
+func newWaker() (waker, error) { return waker{c: make(chan struct{}, 1)}, nil }
 func (waker) close() error     { return nil }
+
+// wake ends the wait of pollFds, or the next one.
+func (w waker) wake() {
+	select {
+	case w.c <- struct{}{}:
+	default:
+	}
+}
+
+// drain consumes a wake that pollFds did not (a later poll may see one that
+// comes after drain: a spurious wake-up, which Sched.Poll tolerates).
+func (w waker) drain() {
+	select {
+	case <-w.c:
+	default:
+	}
+}
 
 // pollOne reports every descriptor ready: this system has no poll(2)
 // support in this package yet.

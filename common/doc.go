@@ -12,6 +12,9 @@
 //     [WasiFile] (any open descriptor), [WasiDir] (a directory descriptor and
 //     its path operations), [Sched] (poll_oneoff and sched_yield) and
 //     [Clocks]. Every method that can block takes a [context.Context] first.
+//     [Pollable] is an optional interface of a file, discovered by type
+//     assertion as io/fs discovers its own: a file whose readiness a
+//     scheduler learns without an operating-system descriptor.
 //   - Embeddable defaults, [UnimplementedFile] and [UnimplementedDir], whose
 //     methods refuse with the errno the specification gives for an
 //     unsupported operation, so an implementation supplies only what it

@@ -41,3 +41,39 @@ type Sched interface {
 	// Yield lets other threads run (sched_yield).
 	Yield(ctx context.Context) error
 }
+
+// Pollable is an optional interface of a [WasiFile] whose readiness for
+// poll_oneoff is known inside the host process rather than through an
+// operating-system descriptor: a file over a Go io.Reader or io.Writer
+// served by a goroutine, an in-memory pipe. A [Sched] discovers it by type
+// assertion, as io/fs discovers its optional interfaces, and waits on it
+// together with its other subscriptions, so that a guest waiting for such a
+// file keeps its clocks (and, for a Go guest, its goroutines and timers)
+// running. A file that reports itself always ready instead makes the read
+// or write that follows poll_oneoff block the whole guest.
+//
+// A scheduler that can poll the file's operating-system descriptor (for
+// example through syscall.Conn) may do that instead.
+type Pollable interface {
+	// PollReady reports whether a read (write false) or a write (write
+	// true) would not block now.
+	//
+	// When it would not, wait is nil, nbytes is the number of bytes a read
+	// would return or a write accept without blocking (0 when unknown) and
+	// flags has FD_READWRITE_HANGUP when the other end is gone (end of
+	// input, a closed reader). A file in an error state, a closed file and
+	// a file that cannot do the operation at all are ready: the read or
+	// write that follows reports the error.
+	//
+	// When it would block, wait is a channel that the file closes once its
+	// readiness may have changed (data arrived, room was made, an error or
+	// end of input came, the file was closed); the scheduler then calls
+	// PollReady again. A closed wait channel is a hint, not a promise of
+	// readiness. The file may use the call to start the work that will
+	// make it ready (a read ahead from its source).
+	//
+	// PollReady does not block. It is called under the rule of the file's
+	// other methods (one goroutine at a time); the file closes wait from
+	// whichever goroutine it likes.
+	PollReady(write bool) (nbytes Filesize, flags Eventrwflags, wait <-chan struct{})
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -174,4 +175,27 @@ func TestTimeoutStopsARunningGuest(t *testing.T) {
 
 	_, _, _, err = runCLI(t, "", "--timeout", "-1s", spin)
 	require.Error(t, err)
+}
+
+// TestTimeoutEndsAWaitOnAGoPipe: stdin is an io.Pipe that never delivers
+// (as when wasi-run's run is embedded); the guest keeps ticking while it
+// waits, and --timeout ends the wait.
+func TestTimeoutEndsAWaitOnAGoPipe(t *testing.T) {
+	ticker := build(t, "ticker")
+	// Compiled, with --timeout's code, before the clock starts.
+	_, stdout, stderr, err := runCLI(t, "warm", "--timeout", "1m", ticker, "read")
+	require.NoError(t, err, stderr)
+	require.Contains(t, stdout, `read "warm"`)
+
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out, errb bytes.Buffer
+	start := time.Now()
+	_, err = run(context.Background(), []string{"--cache", filepath.Join(os.TempDir(), "capwasi-test-wazero-cache"),
+		"--timeout", "1s", ticker, "read"}, pr, &out, &errb)
+	took := time.Since(start)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "deadline exceeded")
+	assert.Less(t, took, 5*time.Second)
+	assert.Contains(t, errb.String(), "tick 5\n", "the guest ran while it waited")
 }
