@@ -335,6 +335,27 @@ func (b *WasiCtxBuilder) Random(r io.Reader) *WasiCtxBuilder {
 	return b
 }
 
+// Deterministic makes every run of the guest the same, given the same
+// inputs: the clocks are [VirtualClocks] starting at [DeterministicEpoch]
+// (the monotonic clock at [VirtualMonotonicStart]), which move only by what the guest waits for
+// in poll_oneoff (a guest's sleep returns at once, the clocks advanced by
+// its length; see [Sched] for a poll that also waits for files), and
+// random_get reads math/rand/v2's ChaCha8 seeded with seed (its 8 bytes,
+// little-endian, then zeros). It replaces what [WasiCtxBuilder.Clocks] and
+// [WasiCtxBuilder.Random] set before it; calling them after it replaces
+// its clocks or random source in turn.
+//
+// The rest of the context is the caller's to keep deterministic: the
+// builder adds no environment of its own, but pre-opened host directories
+// show their real times and inode numbers, and inherited streams or
+// sockets bring in the outside world. A guest that waits by spinning on a
+// clock instead of sleeping never sees time pass.
+func (b *WasiCtxBuilder) Deterministic(seed int64) *WasiCtxBuilder {
+	b.clocks = NewVirtualClocks(DeterministicEpoch)
+	b.random = newSeededRandom(seed)
+	return b
+}
+
 // Build returns the context. Its errors: every invalid input recorded by
 // the methods above (joined, each wrapping [ErrInvalidBuilder]), arguments
 // and environment larger than [WasiCtxBuilder.MaxArgsEnvSize] allows (also

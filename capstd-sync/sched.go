@@ -47,18 +47,31 @@ import (
 // calls beyond the first use descriptors of their own for the duration of
 // the call. Close releases the wake-up descriptor.
 //
+// With [VirtualClocks], time passes only in Poll, and without waiting:
+// when no file subscription is ready at the moment of the call (the
+// descriptors are polled with a zero timeout), the clocks advance to the
+// earliest clock subscription, which fires. A ready file is reported
+// without advancing them, and a poll without clock subscriptions waits for
+// its files in real time. A guest that waits for input with a timer
+// running (a Go guest with a ticker, say) therefore runs through its
+// timers as fast as it can until the input comes: runs are deterministic
+// when their inputs are (files, in-memory readers), not when they race
+// with the outside world.
+//
 // On systems without poll(2) support in this package (Windows), files with
 // a descriptor are always ready; clocks and common.Pollable files wait.
 type Sched struct {
-	clocks common.Clocks
-	mu     sync.Mutex // guards state, the scratch space of the uncontended Poll
-	state  *pollState
-	closed bool
+	clocks  common.Clocks
+	virtual *VirtualClocks // clocks, when they are virtual
+	mu      sync.Mutex     // guards state, the scratch space of the uncontended Poll
+	state   *pollState
+	closed  bool
 }
 
 // NewSched returns a scheduler whose clock subscriptions are read from
-// clocks ([SystemClocks] when nil). It fails only when the system cannot
-// give it a wake-up descriptor (EMFILE, ENFILE).
+// clocks ([SystemClocks] when nil); when clocks is a *[VirtualClocks], its
+// clock subscriptions advance them instead of waiting. It fails only when
+// the system cannot give it a wake-up descriptor (EMFILE, ENFILE).
 func NewSched(clocks common.Clocks) (*Sched, error) {
 	if clocks == nil {
 		clocks = SystemClocks()
@@ -67,7 +80,8 @@ func NewSched(clocks common.Clocks) (*Sched, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sched{clocks: clocks, state: st}, nil
+	virtual, _ := clocks.(*VirtualClocks)
+	return &Sched{clocks: clocks, virtual: virtual, state: st}, nil
 }
 
 // pollState is the scratch space of one Poll call: reused by the
@@ -151,7 +165,10 @@ func (s *Sched) Poll(ctx context.Context, subs []common.Subscription, events []c
 }
 
 func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscription, events []common.Event) (int, error) {
-	start := time.Now()
+	start, vstart := time.Now(), int64(0)
+	if s.virtual != nil {
+		vstart = s.virtual.elapsed.Load()
+	}
 	ps.reset(len(subs))
 	immediate, pollables := false, false
 	earliest := int64(math.MaxInt64) // ns after start
@@ -210,7 +227,11 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 		case ready:
 			timeout = 0
 		case earliest != math.MaxInt64:
-			timeout = max(time.Duration(earliest)-time.Since(start), 0)
+			timeout = max(time.Duration(earliest-s.since(start, vstart)), 0)
+		}
+		virtualWait := false
+		if s.virtual != nil && timeout > 0 {
+			timeout, virtualWait = 0, true // look at the files, do not wait
 		}
 		if len(ps.fds) > 0 || timeout != 0 {
 			var stop func()
@@ -225,7 +246,10 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 				return 0, err
 			}
 		}
-		elapsed := int64(time.Since(start))
+		if virtualWait && !ps.anyFdReady() {
+			s.virtual.advanceTo(vstart, earliest) // the time the guest waits for passes
+		}
+		elapsed := s.since(start, vstart)
 		n := 0
 		for i := range subs {
 			ev, ok := ps.event(&subs[i], i, elapsed)
@@ -239,6 +263,25 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 		}
 		// Nothing was ready after all (a spurious wake-up): wait again.
 	}
+}
+
+// since returns the nanoseconds passed since a poll started at start, or
+// at vstart on the scheduler's virtual clocks.
+func (s *Sched) since(start time.Time, vstart int64) int64 {
+	if s.virtual != nil {
+		return s.virtual.elapsed.Load() - vstart
+	}
+	return int64(time.Since(start))
+}
+
+// anyFdReady reports whether a polled descriptor is ready.
+func (ps *pollState) anyFdReady() bool {
+	for i := range ps.fds {
+		if ps.fds[i].ready {
+			return true
+		}
+	}
+	return false
 }
 
 // pollInProcess asks each subscribed common.Pollable file whether it is

@@ -50,8 +50,9 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 // CapwasiCtx builds the capstd-sync context that gives a guest what inv
 // describes: its arguments and environment, its directories pre-opened
 // with capstd-sync's WasiCtxBuilder.PreopenHostDir (read-only ones with
-// capstdsync.ReadOnly), its listeners, and its streams (the process's own
-// inherited, others wrapped with NewReaderFile and NewWriterFile). It is
+// capstdsync.ReadOnly), its listeners, its streams (the process's own
+// inherited, others wrapped with NewReaderFile and NewWriterFile), and its
+// clocks and randomness (WasiCtxBuilder.Deterministic, Clocks). It is
 // the one place where capwasi's tools turn host paths into a context.
 // Errors: those of the builder, a directory that cannot be opened among
 // them; on error nothing stays open but inv's listeners, which stay the
@@ -89,6 +90,9 @@ func CapwasiCtx(inv *Invocation) (common.WasiCtx, error) {
 	}
 	for _, l := range inv.Listeners {
 		b.PreopenSocket(l)
+	}
+	if inv.Deterministic {
+		b.Deterministic(inv.Seed)
 	}
 	if inv.Clocks != nil {
 		b.Clocks(inv.Clocks)

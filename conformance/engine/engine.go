@@ -45,6 +45,16 @@ type Invocation struct {
 	// Clocks replaces the system's clocks (capwasi only); nil keeps them.
 	Clocks common.Clocks
 
+	// Deterministic runs the guest with clocks that start at fixed values
+	// and move only by what the guest waits for, and with random bytes
+	// from a generator seeded with Seed: on capwasi, capstd-sync's
+	// WasiCtxBuilder.Deterministic (Clocks, when set, still replaces the
+	// clocks); on wazero, its fake clocks (which advance 1 ms per
+	// reading), its sleep that returns at once, and the same seeded
+	// generator.
+	Deterministic bool
+	Seed          int64
+
 	// The standard streams. A nil Stdin reads as empty; a nil Stdout or
 	// Stderr discards. The process's own os.Stdin, os.Stdout and
 	// os.Stderr are inherited (a terminal stays a terminal); any other

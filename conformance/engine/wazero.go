@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"strings"
 
@@ -59,9 +61,11 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 // WazeroConfig returns the wazero module configuration that gives a guest
 // what inv describes under wazero's built-in WASI: its arguments,
 // environment and streams, its directories mounted read-write or read-only
-// (WithDirMount, WithReadOnlyDirMount), real clocks, sleep and crypto/rand,
-// and an empty module name (unique per runtime only if the runtime runs one
-// guest at a time under that name). inv's listeners are not part of it.
+// (WithDirMount, WithReadOnlyDirMount), real clocks, sleep and crypto/rand
+// (with inv.Deterministic, wazero's fake clocks and sleep and a seeded
+// generator instead), and an empty module name (unique per runtime only if
+// the runtime runs one guest at a time under that name). inv's listeners
+// are not part of it.
 func WazeroConfig(inv *Invocation) wazero.ModuleConfig {
 	fsc := wazero.NewFSConfig()
 	for _, d := range inv.Dirs {
@@ -74,9 +78,14 @@ func WazeroConfig(inv *Invocation) wazero.ModuleConfig {
 	cfg := wazero.NewModuleConfig().
 		WithArgs(inv.Args...).
 		WithFSConfig(fsc).
-		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
-		WithRandSource(rand.Reader).
 		WithName("")
+	if inv.Deterministic {
+		var seed [32]byte
+		binary.LittleEndian.PutUint64(seed[:], uint64(inv.Seed))
+		cfg = cfg.WithRandSource(mrand.NewChaCha8(seed)) // the fake clocks and sleep are wazero's default
+	} else {
+		cfg = cfg.WithSysWalltime().WithSysNanotime().WithSysNanosleep().WithRandSource(rand.Reader)
+	}
 	for _, kv := range inv.Env {
 		name, value, _ := strings.Cut(kv, "=")
 		cfg = cfg.WithEnv(name, value)

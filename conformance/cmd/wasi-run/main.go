@@ -21,6 +21,12 @@
 //	--cache DIR             compilation cache directory (default: capwasi/wazero in the
 //	                        user cache directory); --cache="" disables it
 //	--timeout D             stop the guest after D (e.g. 30s); exit status 1
+//	--deterministic[=SEED]  run deterministically: clocks that start at
+//	                        2022-01-01T00:00:00Z (monotonic: 1 s) and move only by
+//	                        what the guest waits for (a sleep returns at once),
+//	                        random bytes from a generator seeded with SEED
+//	                        (default 0), and no host environment (no
+//	                        --inherit-env, no --env NAME without a value)
 //	--engine NAME           capwasi (the default), or wazero to run the module on
 //	                        wazero's built-in WASI instead, for comparison (no
 //	                        --tcplisten or --trace then)
@@ -60,6 +66,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -103,6 +110,7 @@ type config struct {
 	inheritEnv, trace         bool
 	cache                     string
 	timeout                   time.Duration
+	deterministic             seedFlag
 	engine                    string
 	module                    string
 	args                      []string
@@ -121,6 +129,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.cache, "cache", engine.DefaultCacheDir(), "compilation cache `DIR` (empty: none)")
 	fs.StringVar(&c.engine, "engine", "capwasi", "the WASI host: `capwasi`, or wazero for wazero's built-in WASI")
 	fs.DurationVar(&c.timeout, "timeout", 0, "stop the guest after `D` (0: never; the guest runs slower with one)")
+	fs.Var(&c.deterministic, "deterministic", "run deterministically: fixed clocks that move only by what the guest waits for, random bytes seeded with SEED (--deterministic=SEED; alone: 0), no host environment")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wasi-run [flags] MODULE.wasm [ARGS...]\n       wasi-run testsuite [flags] DIR...")
 		fs.PrintDefaults()
@@ -142,7 +151,48 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	case len(c.listen) > 0 || c.trace:
 		return nil, usageError{"--tcplisten and --trace need --engine capwasi"}
 	}
+	if c.deterministic.on {
+		if c.inheritEnv {
+			return nil, usageError{"--deterministic passes no host environment: no --inherit-env"}
+		}
+		for _, e := range c.env {
+			if !strings.Contains(e, "=") {
+				return nil, usageError{fmt.Sprintf("--deterministic passes no host environment: --env %s needs a value", e)}
+			}
+		}
+	}
 	return c, nil
+}
+
+// seedFlag is --deterministic: a boolean flag that may carry a seed.
+type seedFlag struct {
+	on   bool
+	seed int64
+}
+
+func (f *seedFlag) String() string {
+	if f == nil || !f.on {
+		return "false"
+	}
+	return strconv.FormatInt(f.seed, 10)
+}
+
+func (f *seedFlag) IsBoolFlag() bool { return true }
+
+func (f *seedFlag) Set(v string) error {
+	switch v {
+	case "true":
+		f.on, f.seed = true, 0
+	case "false":
+		f.on, f.seed = false, 0
+	default:
+		seed, err := strconv.ParseInt(v, 0, 64)
+		if err != nil {
+			return fmt.Errorf("want an integer seed, got %q", v)
+		}
+		f.on, f.seed = true, seed
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (uint32, error) {
@@ -188,6 +238,7 @@ func (c *config) invocation(wasm []byte, stdin io.Reader, stdout, stderr io.Writ
 	inv := &engine.Invocation{
 		Wasm: wasm, Args: append([]string{c.module}, c.args...),
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Deterministic: c.deterministic.on, Seed: c.deterministic.seed,
 	}
 	if c.inheritEnv {
 		inv.Env = os.Environ()
