@@ -38,6 +38,21 @@ func (r *readiness) wait() <-chan struct{} {
 	return r.ch
 }
 
+// await waits, the stream's lock mu released meanwhile, until the state
+// changes or done is closed, and reports whether the state changed. It is
+// called, and returns, with mu held.
+func (r *readiness) await(mu *sync.Mutex, done <-chan struct{}) bool {
+	wait := r.wait()
+	mu.Unlock()
+	defer mu.Lock()
+	select {
+	case <-wait:
+		return true
+	case <-done:
+		return false
+	}
+}
+
 func (r *readiness) changed() {
 	if r.ch != nil {
 		close(r.ch)
@@ -143,14 +158,10 @@ func (f *pumpReader) Read(ctx context.Context, iovs [][]byte) (int, error) {
 			f.mu.Unlock()
 			return 0, common.EAGAIN
 		}
-		wait := f.ready.wait()
-		f.mu.Unlock()
-		select {
-		case <-wait:
-		case <-ctx.Done():
+		if !f.ready.await(&f.mu, ctx.Done()) {
+			f.mu.Unlock()
 			return 0, ctx.Err()
 		}
-		f.mu.Lock()
 	}
 }
 
@@ -176,26 +187,34 @@ func (f *pumpReader) PollReady(write bool) (common.Filesize, common.Eventrwflags
 }
 
 // Close ends the goroutine. A read of r in flight is interrupted when r
-// has SetReadDeadline (the deadline is cleared again once the read
-// returns); otherwise the goroutine ends when that read returns. r itself
+// has SetReadDeadline, and Close waits (up to a second) for it to return
+// and for the deadline to be cleared again, so that r is the embedder's
+// as before; otherwise the goroutine ends when that read returns. r itself
 // is not closed.
 func (f *pumpReader) Close() error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.closed {
+		f.mu.Unlock()
 		return nil
 	}
 	f.closed = true
-	if f.reading {
-		if d, ok := f.r.(deadliner); ok {
-			f.interrupted = true
-			_ = d.SetReadDeadline(time.Unix(1, 0))
-		}
-	}
 	if f.started {
 		close(f.kick)
 	}
 	f.ready.changed()
+	d, ok := f.r.(deadliner)
+	if !f.reading || !ok {
+		f.mu.Unlock()
+		return nil
+	}
+	f.interrupted = true
+	_ = d.SetReadDeadline(time.Unix(1, 0))
+	returned := f.ready.wait()
+	f.mu.Unlock()
+	select {
+	case <-returned:
+	case <-time.After(time.Second):
+	}
 	return nil
 }
 
@@ -259,14 +278,10 @@ func (f *pumpWriter) Write(ctx context.Context, iovs [][]byte) (int, error) {
 			f.mu.Unlock()
 			return 0, common.EAGAIN
 		}
-		wait := f.ready.wait()
-		f.mu.Unlock()
-		select {
-		case <-wait:
-		case <-ctx.Done():
+		if !f.ready.await(&f.mu, ctx.Done()) {
+			f.mu.Unlock()
 			return 0, ctx.Err()
 		}
-		f.mu.Lock()
 	}
 	if f.closed {
 		f.mu.Unlock()
@@ -354,13 +369,7 @@ func (f *pumpWriter) flushed(done <-chan struct{}) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for f.busy {
-		wait := f.ready.wait()
-		f.mu.Unlock()
-		select {
-		case <-wait:
-			f.mu.Lock()
-		case <-done:
-			f.mu.Lock()
+		if !f.ready.await(&f.mu, done) {
 			return false
 		}
 	}
