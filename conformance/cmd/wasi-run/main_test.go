@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +231,14 @@ func TestDeterministicRunsAreByteIdentical(t *testing.T) {
 	_, again, _, err := runCLI(t, "", "--deterministic=42", guest)
 	require.NoError(t, err)
 	assert.Equal(t, other, again)
+
+	// wazero's WASI gets the same seeded generator (its fake clocks
+	// advance 1 ms per reading).
+	_, onWazero, stderr, err := runCLI(t, "", "--deterministic", "--engine", "wazero", guest)
+	require.NoError(t, err, stderr)
+	randomLine := regexp.MustCompile(`random: \w+\n`)
+	require.NotEmpty(t, randomLine.FindString(outs[0]))
+	assert.Equal(t, randomLine.FindString(outs[0]), randomLine.FindString(onWazero))
 
 	for _, args := range [][]string{
 		{"--deterministic", "--inherit-env", guest},
