@@ -106,11 +106,18 @@ func (f *pumpReader) demand() {
 	f.kick <- struct{}{}
 }
 
-// pump is the goroutine: one read of r per kick, until Close closes kick.
-// While f.reading, f.buf is the goroutine's own.
+// pump is the goroutine: one read of r per kick, until Close closes kick
+// (a kick that Close overtook reads nothing). While f.reading, f.buf is the
+// goroutine's own.
 func (f *pumpReader) pump() {
 	for range f.kick {
-		n, err := readSome(f.r, f.buf)
+		f.mu.Lock()
+		closed := f.closed
+		f.mu.Unlock()
+		n, err := 0, error(nil)
+		if !closed {
+			n, err = readSome(f.r, f.buf)
+		}
 		f.mu.Lock()
 		f.off, f.end, f.err, f.reading = 0, n, err, false
 		if f.interrupted {

@@ -30,15 +30,17 @@ import (
 //     guest that does not ask. The file reports its readiness to the
 //     scheduler through [common.Pollable]: a guest that polls before
 //     reading (every Go guest does) keeps running while r blocks. A
-//     blocking read waits until the context is done; FDFLAGS_NONBLOCK
-//     answers EAGAIN. Close ends the goroutine; a read of r in flight
-//     then is interrupted when r has SetReadDeadline, and otherwise ends
-//     the goroutine when it returns, its bytes dropped.
+//     blocking read waits for data or for its context to end;
+//     FDFLAGS_NONBLOCK answers EAGAIN. Close ends the goroutine: a read of
+//     r in flight then is interrupted when r has SetReadDeadline (Close
+//     waits for it, and clears the deadline again), and otherwise ends the
+//     goroutine when it returns, its bytes dropped.
 //
-// Reads call r.Read once per iovec while the previous iovec was filled and r
-// still has data (Len() says how much); io.EOF is end of file (0 bytes, no
-// error). The file's type is FiletypeUnknown (a pipe), it cannot seek, and
-// Close does not close r: the embedder who made r owns it.
+// Reads of the first two kinds call r.Read once per iovec while the
+// previous iovec was filled and r still has data (Len() says how much). For
+// all, io.EOF is end of file (0 bytes, no error). The file's type is
+// FiletypeUnknown (a pipe), it cannot seek, and Close does not close r: the
+// embedder who made r owns it.
 func NewReaderFile(r io.Reader) common.WasiFile {
 	fd := connFd(r)
 	if _, inMemory := r.(interface{ Len() int }); fd < 0 && !inMemory {
@@ -61,7 +63,8 @@ func NewReaderFile(r io.Reader) common.WasiFile {
 //     a goroutine of the file calls w.Write, once per write of the guest
 //     with the iovecs gathered (at most 32 KiB), and the write waits for
 //     that call to return, so that output reaches w in the order the guest
-//     wrote it. A blocking write waits until the context is done. A
+//     wrote it. A blocking write waits for that, or for its context to end
+//     (the bytes are then handed over, and reported written). A
 //     non-blocking write (FDFLAGS_NONBLOCK, as every Go guest's standard
 //     streams are) waits at most 10 ms: then it returns with the bytes
 //     handed over, and until w.Write returns the file is not ready for the
