@@ -293,7 +293,8 @@ func (d *dirFile) PathSetTimes(_ context.Context, flags common.Lookupflags, path
 // Rename renames oldPath beneath d to newPath beneath newDir. Both sides
 // need DirWrite, and newDir may not allow more than d (a file moved from a
 // directory without FileWrite must not become writable): EPERM otherwise.
-// A newDir of another implementation is EXDEV.
+// A newDir of another implementation is EXDEV, unless d itself is
+// read-only (EPERM).
 func (d *dirFile) Rename(_ context.Context, oldPath string, newDir common.WasiDir, newPath string) error {
 	nd, err := d.peer(newDir)
 	if err != nil {
@@ -315,13 +316,18 @@ func (d *dirFile) Link(_ context.Context, oldFlags common.Lookupflags, oldPath s
 }
 
 // peer returns the other directory of a rename or link, once both sides
-// allow it.
+// allow it: d's own permission first (EPERM, before anything else, as
+// package common's check order asks), then the other side's kind (EXDEV)
+// and permission.
 func (d *dirFile) peer(other common.WasiDir) (*dirFile, error) {
+	if !d.perms.allows(DirWrite) {
+		return nil, common.EPERM
+	}
 	nd, ok := other.(*dirFile)
 	if !ok || nd == nil {
 		return nil, common.EXDEV
 	}
-	if !d.perms.allows(DirWrite) || !nd.perms.allows(DirWrite) || !nd.perms.within(d.perms) {
+	if !nd.perms.allows(DirWrite) || !nd.perms.within(d.perms) {
 		return nil, common.EPERM
 	}
 	return nd, nil

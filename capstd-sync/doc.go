@@ -38,12 +38,13 @@
 // # Errors
 //
 // Every error a method returns is a bare [common.Errno] (returning one
-// costs no allocation). Operating-system errors are mapped by one table
-// (errno.go, plus a few system-specific codes), capstd's escape error
-// becomes EPERM — what the wasi-testsuite and wasmtime expect for an
-// absolute path or ".." above a pre-opened directory — and the io/fs
-// sentinels, context errors and the rest go through [common.ErrnoOf]. A
-// write a directory's [Perms] do not allow is EPERM, as on wasmtime.
+// costs no allocation). capstd's escape error becomes EPERM, the contract's
+// one errno for leaving the tree (what the wasi-testsuite and wasmtime
+// expect for an absolute path or ".." above a pre-opened directory);
+// operating-system errors, the io/fs sentinels, context errors and the rest
+// go through [common.ErrnoOf], whose one table maps every system's error
+// numbers. A change a directory's [Perms] do not allow is EPERM, as on
+// wasmtime, checked in the order package common gives for read-only trees.
 //
 // # Systems
 //

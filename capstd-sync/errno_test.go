@@ -15,41 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestErrnoTableCoversPreview1(t *testing.T) {
-	// Every preview1 code but ESUCCESS and ENOTCAPABLE has a system twin
-	// in the table, each mapped to itself.
-	seen := map[common.Errno]bool{}
-	for _, e := range errnoTable {
-		seen[e.wasi] = true
-		assert.Equal(t, e.wasi, sysErrno(e.sys), "%v", e.sys)
-	}
-	for e := common.E2BIG; e < common.ENOTCAPABLE; e++ {
-		assert.True(t, seen[e], "%v has no system twin", e)
-	}
-}
-
-func TestSysErrno(t *testing.T) {
-	for _, c := range []struct {
-		sys  syscall.Errno
-		wasi common.Errno
-	}{
-		{syscall.ENOENT, common.ENOENT},
-		{syscall.EEXIST, common.EEXIST},
-		{syscall.EAGAIN, common.EAGAIN},
-		{syscall.EWOULDBLOCK, common.EAGAIN},
-		{syscall.EOPNOTSUPP, common.ENOTSUP},
-		{syscall.ENOTSUP, common.ENOTSUP},
-		{syscall.ELOOP, common.ELOOP},
-		{syscall.EXDEV, common.EXDEV},
-		{syscall.EPIPE, common.EPIPE},
-		{syscall.Errno(0), common.EIO},       // not an error: no twin
-		{syscall.Errno(499), common.EIO},     // unknown
-		{syscall.Errno(1 << 40), common.EIO}, // beyond the dense table
-	} {
-		assert.Equal(t, c.wasi, sysErrno(c.sys), "%d", uintptr(c.sys))
-	}
-}
-
 // carrier is an error of another implementation carrying its own errno.
 type carrier struct{ error }
 

@@ -14,7 +14,7 @@ import (
 //
 // Test for it with errors.Is(err, capstd.ErrEscape). It is deliberately not
 // a syscall.Errno: callers map it to whatever their protocol requires (WASI
-// uses ENOTCAPABLE or EPERM).
+// preview1 answers EPERM).
 var ErrEscape = errors.New("path escapes the directory")
 
 // PathError records an error and the operation and path that caused it. The

@@ -13,8 +13,9 @@ import "context"
 // implementation's job, above all confinement: no path, symbolic link
 // (relative or absolute, in the middle or at the end, in a chain), ".."
 // component or race may make an operation act on anything outside the tree
-// beneath the directory. Such a path fails with ENOTCAPABLE (or EPERM) and
-// changes nothing. An absolute path is such a path.
+// beneath the directory. Such a path fails with EPERM and changes nothing
+// (see "Leaving the tree" in the package documentation). An absolute path
+// is such a path.
 //
 // Unless a method says otherwise, symbolic links in the middle of a path are
 // followed (within the tree) and a final symbolic link is not. A path ending
@@ -31,9 +32,10 @@ type WasiDir interface {
 	// OFLAGS_EXCL and the file exists: EEXIST. OFLAGS_DIRECTORY and not a
 	// directory: ENOTDIR. A final symbolic link without
 	// LOOKUPFLAGS_SYMLINK_FOLLOW: ELOOP. Too many links: ELOOP. Write
-	// access, OFLAGS_TRUNC or OFLAGS_CREAT on a directory: EISDIR. A write
-	// in a read-only tree: EPERM (or EROFS). Outside the tree:
-	// ENOTCAPABLE.
+	// access, OFLAGS_TRUNC or OFLAGS_CREAT on a directory: EISDIR. An open
+	// that [OpenOptions.Mutates] in a read-only tree: EPERM, before any
+	// other check (see "Read-only trees" in the package documentation).
+	// Outside the tree: EPERM.
 	OpenFile(ctx context.Context, path string, opts OpenOptions) (WasiFile, error)
 
 	// CreateDirectory creates a directory at path (path_create_directory).
@@ -54,8 +56,8 @@ type WasiDir interface {
 
 	// Symlink creates a symbolic link at path whose content is target
 	// (path_symlink). target is stored as it is, relative to the link's
-	// directory; an absolute target is refused with ENOTCAPABLE or EPERM,
-	// as it could never be followed inside the tree. Something exists at
+	// directory; an absolute target is refused with EPERM, as it could
+	// never be followed inside the tree. Something exists at
 	// path: EEXIST. A path ending in "/": ENOENT or EEXIST.
 	Symlink(ctx context.Context, target, path string) error
 
@@ -90,7 +92,7 @@ type WasiDir interface {
 	// file replaces a file, a directory an empty directory. Neither final
 	// component is followed. newDir of another implementation: EXDEV.
 	// Both directories must allow the change: a read-only side gives
-	// EPERM (or EROFS). Directory onto a non-empty directory: ENOTEMPTY;
+	// EPERM, before any other check of the paths. Directory onto a non-empty directory: ENOTEMPTY;
 	// directory onto a file: ENOTDIR; file onto a directory: EISDIR.
 	Rename(ctx context.Context, oldPath string, newDir WasiDir, newPath string) error
 
@@ -104,9 +106,10 @@ type WasiDir interface {
 
 // UnimplementedDir is a [WasiDir] that supports nothing. Embed it in a
 // directory implementation and override what it supports. It behaves as
-// [UnimplementedFile] except that Filetype is FiletypeDirectory, Read, Write,
-// Pread and Pwrite answer EISDIR, Seek answers EBADF, and every path
-// operation answers ENOTSUP.
+// [UnimplementedFile] except that Filetype is FiletypeDirectory; Read,
+// Write, Pread, Pwrite and SetSize answer EISDIR and Seek, Allocate and
+// Advise EBADF, as a directory does (the wasi-testsuite's
+// dir_fd_op_failures); and every path operation answers ENOTSUP.
 type UnimplementedDir struct{ UnimplementedFile }
 
 // Filetype returns FiletypeDirectory.
@@ -126,6 +129,15 @@ func (UnimplementedDir) Pwrite(context.Context, [][]byte, Filesize) (int, error)
 
 // Seek returns EBADF.
 func (UnimplementedDir) Seek(context.Context, Filedelta, Whence) (Filesize, error) { return 0, EBADF }
+
+// SetSize returns EISDIR.
+func (UnimplementedDir) SetSize(context.Context, Filesize) error { return EISDIR }
+
+// Allocate returns EBADF.
+func (UnimplementedDir) Allocate(context.Context, Filesize, Filesize) error { return EBADF }
+
+// Advise returns EBADF.
+func (UnimplementedDir) Advise(context.Context, Filesize, Filesize, Advice) error { return EBADF }
 
 // OpenFile returns ENOTSUP.
 func (UnimplementedDir) OpenFile(context.Context, string, OpenOptions) (WasiFile, error) {

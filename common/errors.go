@@ -25,8 +25,17 @@ type ErrnoCarrier interface {
 //   - An [Errno], or any error in err's chain implementing [ErrnoCarrier]
 //     (found with errors.As, so wrapped and joined errors work), gives its
 //     own code. A carrier that answers ESUCCESS is treated as EIO.
+//   - An operating-system error number (a syscall.Errno, bare or in the
+//     chain: inside an *fs.PathError, an *os.SyscallError, a *net.OpError)
+//     is its preview1 twin by name: syscall.ENOTDIR is ENOTDIR,
+//     syscall.ELOOP is ELOOP, syscall.EACCES is EACCES, on every system
+//     (the values differ, the names do not); EOPNOTSUPP is ENOTSUP,
+//     EWOULDBLOCK is EAGAIN, Windows error codes are mapped as wasmtime maps
+//     them (ERROR_FILE_NOT_FOUND is ENOENT, ...), FreeBSD's ENOTCAPABLE is
+//     ENOTCAPABLE, and a number without a twin is EIO.
 //   - The io/fs sentinels: [fs.ErrNotExist] is ENOENT, [fs.ErrExist] is
-//     EEXIST, [fs.ErrPermission] is EPERM, [fs.ErrClosed] is EBADF,
+//     EEXIST, [fs.ErrPermission] is EPERM (the errno of a refused change,
+//     see the package documentation), [fs.ErrClosed] is EBADF,
 //     [fs.ErrInvalid] is EINVAL.
 //   - [errors.ErrUnsupported] is ENOTSUP; [context.Canceled] is ECANCELED;
 //     [context.DeadlineExceeded], and any error in the chain with a
@@ -35,10 +44,7 @@ type ErrnoCarrier interface {
 //     [io.ErrUnexpectedEOF] are EIO; [io.ErrShortBuffer] is ENOBUFS.
 //   - Anything else is EIO.
 //
-// Operating-system errors (syscall.Errno) are not mapped here: an
-// implementation that meets the operating system converts them to an Errno
-// (or wraps them in an ErrnoCarrier) itself, because their values differ
-// between systems.
+// A bare Errno or syscall.Errno is mapped without allocating.
 func ErrnoOf(err error) Errno {
 	if err == nil {
 		return ESUCCESS
@@ -50,12 +56,18 @@ func ErrnoOf(err error) Errno {
 		}
 		return e
 	}
+	if e, ok := bareSysErrno(err); ok {
+		return e
+	}
 	var c ErrnoCarrier
 	if errors.As(err, &c) {
 		if e := c.WasiErrno(); e != ESUCCESS {
 			return e
 		}
 		return EIO
+	}
+	if e, ok := chainSysErrno(err); ok {
+		return e
 	}
 	for _, m := range sentinelErrnos {
 		if errors.Is(err, m.err) {

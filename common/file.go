@@ -63,14 +63,16 @@ type WasiFile interface {
 	Filestat(ctx context.Context) (Filestat, error)
 
 	// SetSize truncates or extends the file to size bytes
-	// (fd_filestat_set_size); extension fills with zero bytes. Not a
-	// regular file: EINVAL. Opened without write access: EBADF. Too large:
+	// (fd_filestat_set_size); extension fills with zero bytes. In this
+	// order: a directory: EISDIR; beneath a read-only tree: EPERM; opened
+	// without write access: EBADF; not a regular file: EINVAL; too large:
 	// EFBIG.
 	SetSize(ctx context.Context, size Filesize) error
 
 	// SetTimes sets the access and modification times
 	// (fd_filestat_set_times) as flags say: a value, the current time, or
 	// unchanged. flags has been checked with [Fstflags.Valid].
+	// Beneath a read-only tree: EPERM.
 	SetTimes(ctx context.Context, atim, mtim Timestamp, flags Fstflags) error
 
 	// Advise passes an access pattern hint for a byte range (fd_advise).
@@ -78,8 +80,9 @@ type WasiFile interface {
 	Advise(ctx context.Context, offset, length Filesize, advice Advice) error
 
 	// Allocate makes sure the byte range is allocated, extending the file
-	// if needed (fd_allocate). Not a regular file: EINVAL or ENOTSUP.
-	// Without write access: EBADF. No room: ENOSPC.
+	// if needed (fd_allocate). In this order: a directory: EBADF; beneath
+	// a read-only tree: EPERM; without write access: EBADF; not a regular
+	// file: EINVAL or ENOTSUP; no room: ENOSPC.
 	Allocate(ctx context.Context, offset, length Filesize) error
 
 	// Sync writes the file's data and metadata to storage (fd_sync).
@@ -164,6 +167,15 @@ type OpenOptions struct {
 	// the binding from the rights the guest asked for. A directory is
 	// opened for reading even when both are false.
 	Read, Write bool
+}
+
+// Mutates reports whether opening with o may change the tree or a file:
+// write access, OFLAGS_CREAT or OFLAGS_TRUNC. A read-only tree refuses
+// such an open with EPERM before it looks at the path, even when the file
+// exists and would not be created or truncated (see "Read-only trees" in
+// the package documentation).
+func (o OpenOptions) Mutates() bool {
+	return o.Write || o.Oflags&(OflagsCreat|OflagsTrunc) != 0
 }
 
 // UnimplementedFile is a [WasiFile] that supports nothing. Embed it in an
