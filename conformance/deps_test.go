@@ -41,6 +41,8 @@ var depRules = []depRule{
 	{module: "capstd", allowed: []string{"golang.org/x/sys/"}, why: "capstd imports only the standard library and golang.org/x/sys"},
 	{module: "capstd-sync", allowed: []string{modPrefix + "common", modPrefix + "capstd/", "golang.org/x/sys/"},
 		why: "capstd-sync imports common, capstd and golang.org/x/sys; never wazero"},
+	{module: "capstd-sync", pkg: "capstd-sync/vfs", allowed: []string{modPrefix + "common"},
+		why: "capstd-sync/vfs imports only common: a third-party implementation imports it without capstd-sync's operating-system code"},
 	{module: "wazeroadapter", allowed: []string{modPrefix + "common", "github.com/tetratelabs/wazero", "golang.org/x/sys/"},
 		why: "wazeroadapter imports common and wazero; never capstd or capstd-sync"},
 	{module: "conformance", allowed: []string{modPrefix, "github.com/tetratelabs/wazero", "golang.org/x/sys/"},
