@@ -76,10 +76,9 @@ func (d *Dir) writable() error {
 
 // OpenFile opens a file or directory beneath d.
 func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) (common.WasiFile, error) {
-	// A read-only directory withholds PATH_CREATE_FILE and every write
-	// right (see Rights), so it refuses them first, even for a file that
-	// exists: OFLAGS_CREAT, write access, OFLAGS_TRUNC.
-	if d.readOnly && (opts.Write || opts.Oflags&(common.OflagsCreat|common.OflagsTrunc) != 0) {
+	// A read-only tree refuses an open that may change something first,
+	// even for a file that exists (common's "Read-only trees").
+	if d.readOnly && opts.Mutates() {
 		return nil, common.EPERM
 	}
 	fsys := d.fs
@@ -90,21 +89,21 @@ func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) 
 	if err != nil {
 		return nil, err
 	}
-	n := r.n
-	if n == nil {
+	n := r.Node
+	if !r.Exists {
 		if opts.Oflags&common.OflagsCreat == 0 {
 			return nil, common.ENOENT
 		}
-		if r.slash || opts.Oflags&common.OflagsDirectory != 0 {
+		if r.DirOnly || opts.Oflags&common.OflagsDirectory != 0 {
 			return nil, common.EISDIR
 		}
 		n = fsys.newNode(common.FiletypeRegularFile)
-		r.parent.entries[strings.Clone(r.name)] = n
-		r.parent.mtim, r.parent.ctim = n.mtim, n.mtim
+		r.Dir.entries[strings.Clone(r.Name)] = n
+		r.Dir.mtim, r.Dir.ctim = n.mtim, n.mtim
 	} else if opts.Oflags&(common.OflagsCreat|common.OflagsExcl) == common.OflagsCreat|common.OflagsExcl {
 		return nil, common.EEXIST
 	}
-	if err := r.checkSlash(); err != nil {
+	if err := r.CheckDir(); err != nil {
 		return nil, err
 	}
 	switch n.typ {
@@ -129,6 +128,9 @@ func (d *Dir) OpenFile(_ context.Context, path string, opts common.OpenOptions) 
 
 // CreateDirectory creates a directory beneath d.
 func (d *Dir) CreateDirectory(_ context.Context, path string) error {
+	if err := d.writable(); err != nil {
+		return err
+	}
 	fsys := d.fs
 	fsys.mu.Lock()
 	defer fsys.mu.Unlock()
@@ -136,17 +138,14 @@ func (d *Dir) CreateDirectory(_ context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if r.n != nil {
+	if r.Exists {
 		return common.EEXIST
 	}
-	if err := d.writable(); err != nil {
-		return err
-	}
 	n := fsys.newNode(common.FiletypeDirectory)
-	n.parent = r.parent
-	r.parent.entries[strings.Clone(r.name)] = n
-	r.parent.nlink++
-	r.parent.mtim, r.parent.ctim = n.mtim, n.mtim
+	n.parent = r.Dir
+	r.Dir.entries[strings.Clone(r.Name)] = n
+	r.Dir.nlink++
+	r.Dir.mtim, r.Dir.ctim = n.mtim, n.mtim
 	return nil
 }
 
@@ -178,7 +177,7 @@ func (d *Dir) Readdir(_ context.Context, cookie common.Dircookie, entries []comm
 // when a trailing "/" names a file that is neither a directory nor a
 // symbolic link (as wasmtime answers), else EEXIST.
 func existsErr(r resolved) error {
-	if r.slash && r.n.typ != common.FiletypeDirectory && r.n.typ != common.FiletypeSymbolicLink {
+	if r.DirOnly && r.Type != common.FiletypeDirectory && r.Type != common.FiletypeSymbolicLink {
 		return common.ENOTDIR
 	}
 	return common.EEXIST
@@ -186,8 +185,11 @@ func existsErr(r resolved) error {
 
 // Symlink creates a symbolic link at path holding target.
 func (d *Dir) Symlink(_ context.Context, target, path string) error {
+	if err := d.writable(); err != nil {
+		return err
+	}
 	if strings.HasPrefix(target, "/") {
-		return common.ENOTCAPABLE
+		return common.EPERM // it leaves the tree
 	}
 	fsys := d.fs
 	fsys.mu.Lock()
@@ -196,18 +198,15 @@ func (d *Dir) Symlink(_ context.Context, target, path string) error {
 	if err != nil {
 		return err
 	}
-	if r.n != nil {
+	if r.Exists {
 		return existsErr(r)
 	}
-	if r.slash {
+	if r.DirOnly {
 		return common.ENOENT
-	}
-	if err := d.writable(); err != nil {
-		return err
 	}
 	n := fsys.newNode(common.FiletypeSymbolicLink)
 	n.target = strings.Clone(target)
-	r.parent.entries[strings.Clone(r.name)] = n
+	r.Dir.entries[strings.Clone(r.Name)] = n
 	return nil
 }
 
@@ -220,14 +219,17 @@ func (d *Dir) Readlink(_ context.Context, path string, buf []byte) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	if r.n.typ != common.FiletypeSymbolicLink {
+	if r.Type != common.FiletypeSymbolicLink {
 		return 0, common.EINVAL
 	}
-	return copy(buf, r.n.target), nil
+	return copy(buf, r.Node.target), nil
 }
 
 // RemoveDirectory removes an empty directory.
 func (d *Dir) RemoveDirectory(_ context.Context, path string) error {
+	if err := d.writable(); err != nil {
+		return err
+	}
 	fsys := d.fs
 	fsys.mu.Lock()
 	defer fsys.mu.Unlock()
@@ -235,18 +237,15 @@ func (d *Dir) RemoveDirectory(_ context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	parent, name, err := r.entry(common.EINVAL)
+	parent, name, err := entry(r, common.EINVAL)
 	if err != nil {
 		return err
 	}
-	if r.n.typ != common.FiletypeDirectory {
+	if r.Type != common.FiletypeDirectory {
 		return common.ENOTDIR
 	}
-	if len(r.n.entries) > 0 {
+	if len(r.Node.entries) > 0 {
 		return common.ENOTEMPTY
-	}
-	if err := d.writable(); err != nil {
-		return err
 	}
 	delete(parent.entries, name)
 	parent.nlink--
@@ -257,6 +256,9 @@ func (d *Dir) RemoveDirectory(_ context.Context, path string) error {
 
 // UnlinkFile removes a non-directory entry.
 func (d *Dir) UnlinkFile(_ context.Context, path string) error {
+	if err := d.writable(); err != nil {
+		return err
+	}
 	fsys := d.fs
 	fsys.mu.Lock()
 	defer fsys.mu.Unlock()
@@ -264,23 +266,20 @@ func (d *Dir) UnlinkFile(_ context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if r.n.typ == common.FiletypeDirectory {
+	if r.Type == common.FiletypeDirectory {
 		return common.EISDIR
 	}
-	if r.slash {
+	if r.DirOnly {
 		return common.ENOTDIR
 	}
-	parent, name, err := r.entry(common.EISDIR)
+	parent, name, err := entry(r, common.EISDIR)
 	if err != nil {
 		return err
 	}
-	if err := d.writable(); err != nil {
-		return err
-	}
 	delete(parent.entries, name)
-	r.n.nlink--
-	r.n.ctim = fsys.stamp()
-	parent.mtim, parent.ctim = r.n.ctim, r.n.ctim
+	r.Node.nlink--
+	r.Node.ctim = fsys.stamp()
+	parent.mtim, parent.ctim = r.Node.ctim, r.Node.ctim
 	return nil
 }
 
@@ -293,14 +292,17 @@ func (d *Dir) PathFilestat(_ context.Context, flags common.Lookupflags, path str
 	if err != nil {
 		return common.Filestat{}, err
 	}
-	if err := r.checkSlash(); err != nil {
+	if err := r.CheckDir(); err != nil {
 		return common.Filestat{}, err
 	}
-	return r.n.stat(), nil
+	return r.Node.stat(), nil
 }
 
 // PathSetTimes sets the times of the file at path.
 func (d *Dir) PathSetTimes(_ context.Context, flags common.Lookupflags, path string, atim, mtim common.Timestamp, fst common.Fstflags) error {
+	if err := d.writable(); err != nil {
+		return err
+	}
 	fsys := d.fs
 	fsys.mu.Lock()
 	defer fsys.mu.Unlock()
@@ -308,28 +310,30 @@ func (d *Dir) PathSetTimes(_ context.Context, flags common.Lookupflags, path str
 	if err != nil {
 		return err
 	}
-	if err := r.checkSlash(); err != nil {
+	if err := r.CheckDir(); err != nil {
 		return err
 	}
-	if err := d.writable(); err != nil {
-		return err
-	}
-	fsys.setTimes(r.n, atim, mtim, fst)
+	fsys.setTimes(r.Node, atim, mtim, fst)
 	return nil
 }
 
-// sameFS returns newDir as a *Dir of the same FS, or EXDEV.
-func (d *Dir) sameFS(newDir common.WasiDir) (*Dir, error) {
+// peer returns the other directory of a rename or link: EPERM when either
+// side is read-only (d's own permission first), EXDEV when newDir is not a
+// *Dir of the same FS.
+func (d *Dir) peer(newDir common.WasiDir) (*Dir, error) {
+	if err := d.writable(); err != nil {
+		return nil, err
+	}
 	nd, ok := newDir.(*Dir)
 	if !ok || nd.fs != d.fs {
 		return nil, common.EXDEV
 	}
-	return nd, nil
+	return nd, nd.writable()
 }
 
 // Rename moves oldPath beneath d to newPath beneath newDir.
 func (d *Dir) Rename(_ context.Context, oldPath string, newDir common.WasiDir, newPath string) error {
-	nd, err := d.sameFS(newDir)
+	nd, err := d.peer(newDir)
 	if err != nil {
 		return err
 	}
@@ -344,61 +348,58 @@ func (d *Dir) Rename(_ context.Context, oldPath string, newDir common.WasiDir, n
 	if err != nil {
 		return err
 	}
-	if from.n == nil {
+	if !from.Exists {
 		return common.ENOENT
 	}
-	fromParent, fromName, err := from.entry(common.EBUSY)
+	fromParent, fromName, err := entry(from, common.EBUSY)
 	if err != nil {
 		return err
 	}
-	toParent, toName, err := to.entry(common.EBUSY)
+	toParent, toName, err := entry(to, common.EBUSY)
 	if err != nil {
 		return err
 	}
-	isDir := from.n.typ == common.FiletypeDirectory
-	if !isDir && (from.slash || to.slash) {
+	isDir := from.Type == common.FiletypeDirectory
+	if !isDir && (from.DirOnly || to.DirOnly) {
 		return common.ENOTDIR
 	}
-	if to.n != nil {
+	if to.Exists {
 		switch {
-		case to.n == from.n:
+		case to.Node == from.Node:
 			return nil
-		case isDir && to.n.typ != common.FiletypeDirectory:
+		case isDir && to.Type != common.FiletypeDirectory:
 			return common.ENOTDIR
-		case !isDir && to.n.typ == common.FiletypeDirectory:
+		case !isDir && to.Type == common.FiletypeDirectory:
 			return common.EISDIR
-		case isDir && len(to.n.entries) > 0:
+		case isDir && len(to.Node.entries) > 0:
 			return common.ENOTEMPTY
 		}
 	}
-	if isDir && isAncestor(from.n, toParent) {
+	if isDir && isAncestor(from.Node, toParent) {
 		return common.EINVAL
 	}
-	if d.readOnly || nd.readOnly {
-		return common.EPERM
-	}
-	if to.n != nil {
-		to.n.nlink--
-		if to.n.typ == common.FiletypeDirectory {
+	if to.Exists {
+		to.Node.nlink--
+		if to.Type == common.FiletypeDirectory {
 			toParent.nlink--
 		}
 	}
 	delete(fromParent.entries, fromName)
-	toParent.entries[strings.Clone(toName)] = from.n
+	toParent.entries[strings.Clone(toName)] = from.Node
 	if isDir {
 		fromParent.nlink--
 		toParent.nlink++
-		from.n.parent = toParent
+		from.Node.parent = toParent
 	}
 	now := fsys.stamp()
-	from.n.ctim = now
+	from.Node.ctim = now
 	fromParent.mtim, fromParent.ctim, toParent.mtim, toParent.ctim = now, now, now, now
 	return nil
 }
 
 // Link creates a hard link at newPath beneath newDir to oldPath beneath d.
 func (d *Dir) Link(_ context.Context, oldFlags common.Lookupflags, oldPath string, newDir common.WasiDir, newPath string) error {
-	nd, err := d.sameFS(newDir)
+	nd, err := d.peer(newDir)
 	if err != nil {
 		return err
 	}
@@ -413,40 +414,27 @@ func (d *Dir) Link(_ context.Context, oldFlags common.Lookupflags, oldPath strin
 	if err != nil {
 		return err
 	}
-	if from.n == nil {
+	if !from.Exists {
 		return common.ENOENT
 	}
-	if to.n != nil {
+	if to.Exists {
 		return existsErr(to)
 	}
-	if from.n.typ == common.FiletypeDirectory {
+	if from.Type == common.FiletypeDirectory {
 		return common.EPERM
 	}
-	if from.slash {
+	if from.DirOnly {
 		return common.ENOTDIR
 	}
-	if to.slash {
+	if to.DirOnly {
 		return common.ENOENT // a new name ending in "/" names a directory that is not there
 	}
-	toParent, toName, err := to.entry(common.EEXIST)
+	toParent, toName, err := entry(to, common.EEXIST)
 	if err != nil {
 		return err
 	}
-	if d.readOnly || nd.readOnly {
-		return common.EPERM
-	}
-	toParent.entries[strings.Clone(toName)] = from.n
-	from.n.nlink++
-	from.n.ctim = fsys.stamp()
+	toParent.entries[strings.Clone(toName)] = from.Node
+	from.Node.nlink++
+	from.Node.ctim = fsys.stamp()
 	return nil
-}
-
-// existing resolves path beneath root like resolve, and fails with ENOENT
-// when the final component does not exist. The caller holds fs.mu.
-func existing(root *node, path string, follow bool) (resolved, error) {
-	r, err := resolve(root, path, follow)
-	if err == nil && r.n == nil {
-		err = common.ENOENT
-	}
-	return r, err
 }

@@ -33,6 +33,9 @@ func (f *File) Rights() (base, inheriting common.Rights) {
 	if !f.write {
 		r &^= common.RightsWriteMask
 	}
+	if f.readOnly {
+		r &^= common.RightsWriteMask | common.RightsFdFilestatSetTimes
+	}
 	return r, 0
 }
 
@@ -59,8 +62,12 @@ func (f *File) Filestat(context.Context) (common.Filestat, error) {
 	return f.n.stat(), nil
 }
 
-// SetSize truncates or zero-extends the file.
+// SetSize truncates or zero-extends the file: in a read-only tree EPERM,
+// then EBADF if not opened for writing (common's check order).
 func (f *File) SetSize(_ context.Context, size common.Filesize) error {
+	if f.readOnly {
+		return common.EPERM
+	}
 	if !f.write {
 		return common.EBADF
 	}
@@ -91,8 +98,12 @@ func (f *File) Advise(context.Context, common.Filesize, common.Filesize, common.
 	return nil
 }
 
-// Allocate extends the file with zeros to cover the range.
+// Allocate extends the file with zeros to cover the range, with the checks
+// of SetSize.
 func (f *File) Allocate(_ context.Context, offset, length common.Filesize) error {
+	if f.readOnly {
+		return common.EPERM
+	}
 	if !f.write {
 		return common.EBADF
 	}

@@ -9,10 +9,12 @@
 // docs/implementing.md). It does not implement sockets; [Unsupported] lists
 // what it declares unsupported.
 //
-// Confinement is the same as for a host implementation: a path can never
-// reach above the directory it is resolved from, absolute paths and absolute
-// symbolic link targets are refused with ENOTCAPABLE, and symbolic link
-// chains stop at 40 expansions with ELOOP.
+// Confinement is the same as for a host implementation, and so is the code
+// that does it (capstd-sync/vfs's Resolve): a path can never reach above the
+// directory it is resolved from, absolute paths and absolute symbolic link
+// targets are refused with EPERM, and symbolic link chains stop at 40
+// expansions with ELOOP. A read-only root refuses every change with EPERM,
+// in the check order package common gives.
 package memfs
 
 import (
