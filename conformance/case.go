@@ -229,6 +229,12 @@ func checkSteps(steps []step, stdout string, failures *[]string) ([]result, erro
 			return results, err
 		}
 		results = append(results, r)
+		if k := r.dependsOn; k > 0 && k <= len(steps) && r.fn == s.fn {
+			// Not run: an earlier call failed to set a variable it uses,
+			// and that line's own failure says why.
+			*failures = append(*failures, fmt.Sprintf("line %d: %s: skipped: depends on line %d", s.line, s.text, steps[k-1].line))
+			continue
+		}
 		if why := s.verify(r); why != "" {
 			*failures = append(*failures, fmt.Sprintf("line %d: %s: %s", s.line, s.text, why))
 		}

@@ -255,6 +255,9 @@ func describe(s step, r *result) string {
 	if r == nil {
 		return "no result"
 	}
+	if r.dependsOn > 0 {
+		return "skipped: an earlier call failed"
+	}
 	if why := s.verify(*r); strings.HasPrefix(why, "output area") {
 		area, _, _ := strings.Cut(why, ":")
 		return r.errno.String() + ", " + area + " differs"

@@ -246,6 +246,10 @@ type result struct {
 	errno common.Errno
 	areas [][]byte
 	text  string
+	// dependsOn, when not 0, says the call was not made: it used a
+	// variable that step dependsOn (1-based, in script order) failed to
+	// set.
+	dependsOn int
 }
 
 func parseResult(line string) (result, error) {
@@ -256,6 +260,14 @@ func parseResult(line string) (result, error) {
 	r := result{fn: f[0], text: line}
 	if f[1] == "bad-script:" {
 		return r, fmt.Errorf("probe rejected the script: %s", line)
+	}
+	if f[1] == "skipped:" {
+		k, err := strconv.Atoi(f[len(f)-1])
+		if err != nil || k < 1 || len(f) != 6 || strings.Join(f[2:5], " ") != "depends on call" {
+			return r, fmt.Errorf("probe output %q: not a skipped call", line)
+		}
+		r.dependsOn = k
+		return r, nil
 	}
 	n, err := strconv.ParseUint(f[1], 10, 16)
 	if err != nil {
@@ -280,6 +292,9 @@ func parseResult(line string) (result, error) {
 func (s step) verify(r result) string {
 	if r.fn != s.fn {
 		return fmt.Sprintf("the probe answered %q for a %s call", r.text, s.fn)
+	}
+	if r.dependsOn > 0 {
+		return fmt.Sprintf("skipped: depends on step %d", r.dependsOn)
 	}
 	if !slices.Contains(s.errnos, r.errno) {
 		return fmt.Sprintf("got %s, want %s", r.errno.String(), errnoList(s.errnos))

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/capwasi/capwasi/common"
+	"github.com/capwasi/capwasi/conformance/memfs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -96,5 +97,44 @@ func TestVerify(t *testing.T) {
 	other, _ := parseResult("fd_write 0 00000000")
 	assert.Contains(t, s.verify(other), "fd_write")
 	_, err = parseResult("fd_read bad-script: unknown token")
+	assert.Error(t, err)
+}
+
+// TestProbeSkipsWhatDependsOnAFailedCall: a failed path_open does not
+// leave $fd at 0 for the lines after it; each line using it is reported
+// skipped because of that line, and lines not using it still run.
+func TestProbeSkipsWhatDependsOnAFailedCall(t *testing.T) {
+	e, err := sharedRunner()
+	require.NoError(t, err)
+	impl := Impl{Name: "memfs", NewCtx: func(s Spec) (common.WasiCtx, error) {
+		return memfs.NewCtx(memfs.Config{Args: s.Args, Stdin: s.Stdin, Stdout: s.Stdout, Stderr: s.Stderr,
+			Preopens: []common.Preopen{{GuestPath: "/", Dir: memfs.New().Root(false)}}}), nil
+	}}
+	c := Case{Name: "probe/skips", Script: `
+path_open 3 0 s:"missing" 0 RIGHTS_FD_READ 0 0 out:4>fd => ESUCCESS
+fd_seek $fd 0 WHENCE_END out:8>end                      => ESUCCESS
+fd_write 2 iov:"still runs" out:4                       => ESUCCESS u32:10
+# a variable set by a skipped call is unset because of the same line
+fd_read $end iovout:4 out:4                             => ESUCCESS
+fd_close $fd                                            => ESUCCESS`}
+	res := runCase(t.Context(), e, impl, c, t.TempDir())
+	assert.Equal(t, []string{
+		`line 2: path_open 3 0 s:"missing" 0 RIGHTS_FD_READ 0 0 out:4>fd => ESUCCESS: got ENOENT, want ESUCCESS`,
+		`line 3: fd_seek $fd 0 WHENCE_END out:8>end                      => ESUCCESS: skipped: depends on line 2`,
+		`line 6: fd_read $end iovout:4 out:4                             => ESUCCESS: skipped: depends on line 2`,
+		`line 7: fd_close $fd                                            => ESUCCESS: skipped: depends on line 2`,
+	}, res.failures)
+	require.Len(t, res.results, 5)
+	assert.Equal(t, common.ESUCCESS, res.results[2].errno, "the line that does not depend on it ran")
+}
+
+func TestParseSkippedResult(t *testing.T) {
+	r, err := parseResult("fd_seek skipped: depends on call 3")
+	require.NoError(t, err)
+	assert.Equal(t, 3, r.dependsOn)
+	s, err := parseStep(`fd_seek $fd 0 WHENCE_END out:8 => ESUCCESS`)
+	require.NoError(t, err)
+	assert.Equal(t, "skipped: depends on step 3", s.verify(r))
+	_, err = parseResult("fd_seek skipped: something else")
 	assert.Error(t, err)
 }

@@ -23,6 +23,12 @@
 // "NAME ERRNO" followed by one hexadecimal field per printed area, in the
 // order of the parameters ("-" for an empty area). A malformed line prints
 // "NAME bad-script: why" and the probe exits with status 2.
+//
+// A call that fails (a non-zero errno) sets none of its variables. A later
+// call using one of them is not made: it prints "NAME skipped: depends on
+// call K", K being the number (from 1, among the calls) of the call that
+// failed to set it, and its own variables are unset in the same way. So a
+// failed path_open never lets the lines after it run against fd 0.
 package main
 
 import (
@@ -51,6 +57,8 @@ type probe struct {
 	used  int
 	vars  map[string]uint64
 	areas []area
+	calls int            // calls read so far, the current one included
+	unset map[string]int // variable → the call whose failure left it unset
 }
 
 // alloc returns n zeroed bytes of the arena, 8-byte aligned.
@@ -90,6 +98,9 @@ func (p *probe) param(tok string) ([]uint64, error) {
 	kind, rest, hasKind := strings.Cut(tok, ":")
 	if !hasKind {
 		if strings.HasPrefix(tok, "$") {
+			if k := p.unset[tok[1:]]; k > 0 {
+				return nil, errDepends(k)
+			}
 			v, ok := p.vars[tok[1:]]
 			if !ok {
 				return nil, fmt.Errorf("unset variable %s", tok)
@@ -223,6 +234,12 @@ func tokens(line string) []string {
 	}
 }
 
+// errDepends is the error of a parameter naming a variable that call K
+// failed to set.
+type errDepends int
+
+func (k errDepends) Error() string { return fmt.Sprintf("depends on call %d", int(k)) }
+
 func (p *probe) run(line string, out *bufio.Writer) bool {
 	toks := tokens(line)
 	name := toks[0]
@@ -231,15 +248,32 @@ func (p *probe) run(line string, out *bufio.Writer) bool {
 		fmt.Fprintf(out, "%s bad-script: unknown function\n", name)
 		return false
 	}
+	p.calls++
 	p.used, p.areas = 0, p.areas[:0]
 	var params []uint64
+	var depends errDepends
 	for _, tok := range toks[1:] {
 		vs, err := p.param(tok)
+		if k, ok := err.(errDepends); ok {
+			depends = k
+			continue
+		}
 		if err != nil {
 			fmt.Fprintf(out, "%s bad-script: %v\n", name, err)
 			return false
 		}
 		params = append(params, vs...)
+	}
+	if depends > 0 {
+		// Not made: its variables stay unset because of the same call.
+		for _, a := range p.areas {
+			if a.name != "" {
+				p.unset[a.name] = int(depends)
+			}
+		}
+		fmt.Fprintf(out, "%s skipped: %v\n", name, depends)
+		out.Flush()
+		return true
 	}
 	if len(params) != c.params {
 		fmt.Fprintf(out, "%s bad-script: %d parameters, want %d\n", name, len(params), c.params)
@@ -263,8 +297,13 @@ func (p *probe) run(line string, out *bufio.Writer) bool {
 		} else {
 			out.WriteString(" " + hex.EncodeToString(b))
 		}
-		if a.name != "" && len(a.b) >= 4 {
+		switch {
+		case a.name == "":
+		case errno != 0:
+			p.unset[a.name] = p.calls
+		case len(a.b) >= 4:
 			p.vars[a.name] = uint64(binary.LittleEndian.Uint32(a.b))
+			delete(p.unset, a.name)
 		}
 	}
 	out.WriteByte('\n')
@@ -288,7 +327,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "wasicall:", err)
 		os.Exit(2)
 	}
-	p := &probe{vars: map[string]uint64{}}
+	p := &probe{vars: map[string]uint64{}, unset: map[string]int{}}
 	out := bufio.NewWriter(os.Stdout)
 	for _, line := range strings.Split(string(script), "\n") {
 		line = strings.TrimSpace(line)
