@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing/fstest"
 	"time"
 )
 
@@ -114,15 +115,12 @@ func runCase(ctx context.Context, e *runner, impl Impl, c Case, tmp string) case
 			return fail("preparing the tree: %v", err)
 		}
 	}
-	before, err := treeDigest(outside)
-	if err != nil {
-		return fail("%v", err)
-	}
 
 	guest := c.Guest
 	args := append([]string{guest}, c.GuestArgs...)
 	stdin := []byte(c.Stdin)
 	var steps []step
+	var err error
 	if c.Script != "" {
 		guest = "wasicall"
 		if steps, err = parseScript(c.Script); err != nil {
@@ -152,6 +150,15 @@ func runCase(ctx context.Context, e *runner, impl Impl, c Case, tmp string) case
 			return fail("%v", err)
 		}
 		spec.Dirs = append(spec.Dirs, Dir{HostPath: p, GuestPath: m.GuestPath, ReadOnly: m.ReadOnly})
+	}
+	for i := range spec.Dirs {
+		if spec.Dirs[i].FS, err = snapshotFS(spec.Dirs[i].HostPath); err != nil {
+			return fail("%v", err)
+		}
+	}
+	before, err := treeDigest(outside)
+	if err != nil {
+		return fail("%v", err)
 	}
 	var peerDone chan error
 	if c.Listen {
@@ -240,6 +247,44 @@ func checkSteps(steps []step, stdout string, failures *[]string) ([]result, erro
 		}
 	}
 	return results, nil
+}
+
+// snapshotFS copies the tree beneath root into memory, as Dir.FS hands it
+// to an implementation: directories, regular files and symbolic links, with
+// their modes and modification times; other types are left out.
+func snapshotFS(root string) (fs.FS, error) {
+	m := fstest.MapFS{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		f := &fstest.MapFile{Mode: info.Mode(), ModTime: info.ModTime()}
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			f.Data = []byte(target)
+		case info.Mode().IsRegular():
+			if f.Data, err = os.ReadFile(p); err != nil {
+				return err
+			}
+		case !info.IsDir():
+			return nil
+		}
+		m[filepath.ToSlash(rel)] = f
+		return nil
+	})
+	return m, err
 }
 
 // treeDigest hashes a directory tree: names, types, modes, sizes, contents

@@ -11,6 +11,10 @@ import "strings"
 // openRW opens (creating) "f" for reading and writing as $fd.
 const openRW = `path_open 3 0 s:"f" OFLAGS_CREAT RIGHTS_FILE_BASE 0 0 out:4>fd => ESUCCESS`
 
+// openR opens "f", which the case's tree holds, for reading as $fd, with
+// every right a read-only file can have.
+const openR = `path_open 3 0 s:"f" 0 RIGHTS_FILE_READ 0 0 out:4>fd => ESUCCESS`
+
 // dirContentErrnos are what a content or offset operation on a directory
 // may answer (wasi-testsuite dir_fd_op_failures).
 const dirContentErrnos = "EISDIR|EBADF|ENOTCAPABLE"
@@ -18,7 +22,8 @@ const dirContentErrnos = "EISDIR|EBADF|ENOTCAPABLE"
 func init() {
 	register(
 		Case{
-			Name: "fd_write/then-read-back",
+			Name:  "fd_write/then-read-back",
+			Needs: writes,
 			Script: openRW + `
 fd_write $fd iov:"hello" out:4                  => ESUCCESS u32:5
 fd_seek $fd 0 WHENCE_SET out:8                  => ESUCCESS u64:0
@@ -28,7 +33,8 @@ fd_close $fd                                    => ESUCCESS`,
 			Check: wantFile("f", "hello"),
 		},
 		Case{
-			Name: "fd_write/gathers-iovecs-in-order",
+			Name:  "fd_write/gathers-iovecs-in-order",
+			Needs: writes,
 			Script: openRW + `
 fd_write $fd iov:"ab","","cde" out:4            => ESUCCESS u32:5
 fd_write $fd 0 0 out:4                          => ESUCCESS u32:0`,
@@ -49,7 +55,8 @@ fd_write 0xFFFFFFFF iov:"x" out:4               => EBADF`,
 		Case{
 			// Nothing may be written when a pointer is bad: the adapter
 			// checks every pointer before it calls the implementation.
-			Name: "fd_write/bad-pointers-EFAULT",
+			Name:  "fd_write/bad-pointers-EFAULT",
+			Needs: writes,
 			Script: openRW + `
 fd_write $fd iov:"x" ` + badPtr + `              => EFAULT
 fd_write $fd ` + badPtr + ` 1 out:4              => EFAULT
@@ -72,8 +79,9 @@ fd_write $fd iov:"x" out:4                      => EBADF|ENOTCAPABLE|EACCES`,
 fd_write 3 iov:"x" out:4                        => ` + dirContentErrnos,
 		},
 		Case{
-			Name: "fd_write/append-mode-writes-at-end",
-			Tree: mkTree("f=abc"),
+			Name:  "fd_write/append-mode-writes-at-end",
+			Needs: writes,
+			Tree:  mkTree("f=abc"),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FILE_BASE 0 FDFLAGS_APPEND out:4>fd => ESUCCESS
 fd_seek $fd 0 WHENCE_SET out:8                  => ESUCCESS u64:0
@@ -100,8 +108,9 @@ fd_read 0 iovout:32 out:4                       => ESUCCESS _ u32:0`,
 		},
 		Case{
 			// wasi-testsuite path_open_read_write.
-			Name: "fd_read/write-only-fd",
-			Tree: mkTree("f=data"),
+			Name:  "fd_read/write-only-fd",
+			Needs: writes,
+			Tree:  mkTree("f=data"),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FD_WRITE 0 0 out:4>fd => ESUCCESS
 fd_read $fd iovout:4 out:4                      => EBADF|ENOTCAPABLE|EACCES`,
@@ -126,7 +135,8 @@ fd_read $fd iovout:4 out:4                      => ESUCCESS str:"data" u32:4`,
 		Case{
 			// wasi-testsuite file_pread_pwrite: positioned transfers leave
 			// the offset alone.
-			Name: "fd_pread/fd_pwrite-at-offsets",
+			Name:  "fd_pread/fd_pwrite-at-offsets",
+			Needs: writes,
 			Script: openRW + `
 fd_pwrite $fd iov:"\x00\x01\x02\x03" 0 out:4    => ESUCCESS u32:4
 fd_pread $fd iovout:4 0 out:4                   => ESUCCESS hex:00010203 u32:4
@@ -143,8 +153,9 @@ fd_tell $fd out:8                               => ESUCCESS u64:0`,
 			// LESSONS: fd_pwrite on an O_APPEND file writes 3 of 3 bytes and
 			// leaves the offset; the data lands at the offset (POSIX) or at
 			// the end (Linux).
-			Name: "fd_pwrite/append-file",
-			Tree: mkTree("f=abc"),
+			Name:  "fd_pwrite/append-file",
+			Needs: writes,
+			Tree:  mkTree("f=abc"),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FILE_BASE 0 FDFLAGS_APPEND out:4>fd => ESUCCESS
 fd_pwrite $fd iov:"XYZ" 0 out:4                 => ESUCCESS u32:3
@@ -165,8 +176,9 @@ fd_pwrite 3 iov:"x" 0 out:4                     => ` + dirContentErrnos,
 		},
 		Case{
 			// Positioned transfers need FD_SEEK besides FD_READ/FD_WRITE.
-			Name: "fd_pread/fd_pwrite-rights",
-			Tree: mkTree("f=data"),
+			Name:  "fd_pread/fd_pwrite-rights",
+			Needs: writes,
+			Tree:  mkTree("f=data"),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4>r => ESUCCESS
 fd_pread $r iovout:4 0 out:4                    => ENOTCAPABLE
@@ -177,7 +189,8 @@ fd_pwrite $w iov:"D" 0 out:4                    => ESUCCESS u32:1`,
 			Check: wantFile("f", "Data"),
 		},
 		Case{
-			Name: "fd_pread/fd_pwrite-bad-fd-and-pointers",
+			Name:  "fd_pread/fd_pwrite-bad-fd-and-pointers",
+			Needs: writes,
 			Script: `
 fd_pread 99 iovout:4 0 out:4                    => EBADF
 fd_pwrite 99 iov:"x" 0 out:4                    => EBADF
@@ -191,9 +204,10 @@ fd_pread $fd ` + badPtr + ` 1 0 out:4            => EFAULT`,
 		Case{
 			// wasi-testsuite file_seek_tell.
 			Name: "fd_seek/fd_tell-file",
-			Script: openRW + `
+			Tree: mkTree("f=" + strings.Repeat("\x00", 100)),
+			Script: openR + `
 fd_tell $fd out:8                               => ESUCCESS u64:0
-fd_write $fd iov:"` + strings.Repeat(`\x00`, 100) + `" out:4 => ESUCCESS u32:100
+fd_read $fd iovout:100 out:4                    => ESUCCESS _ u32:100
 fd_tell $fd out:8                               => ESUCCESS u64:100
 fd_seek $fd -50 WHENCE_CUR out:8                => ESUCCESS u64:50
 fd_seek $fd 0 WHENCE_SET out:8                  => ESUCCESS u64:0
@@ -207,19 +221,20 @@ fd_tell $fd out:8                               => ESUCCESS u64:100`,
 		},
 		Case{
 			Name: "fd_seek/bad-whence-EINVAL",
-			Script: openRW + `
+			Tree: mkTree("f="),
+			Script: openR + `
 fd_seek $fd 0 3 out:8                           => EINVAL
 fd_seek $fd 0 0xFFFFFFFF out:8                  => EINVAL`,
 		},
 		Case{
 			// wasi-testsuite dir_fd_op_failures and directory_seek.
 			Name: "fd_seek/fd_tell-directory",
+			Tree: mkTree("d/"),
 			Script: `
 fd_seek 3 0 WHENCE_CUR out:8                    => ` + dirContentErrnos + `
 fd_seek 3 0 WHENCE_SET out:8                    => ` + dirContentErrnos + `
 fd_seek 3 0 WHENCE_END out:8                    => ` + dirContentErrnos + `
 fd_tell 3 out:8                                 => ` + dirContentErrnos + `
-path_create_directory 3 s:"d"                   => ESUCCESS
 path_open 3 0 s:"d" OFLAGS_DIRECTORY RIGHTS_FD_SEEK 0 0 out:4>d => ESUCCESS
 fd_seek $d 0 WHENCE_CUR out:8                   => ` + dirContentErrnos + `
 fd_fdstat_get $d out:24                         => ESUCCESS u8@0:FILETYPE_DIRECTORY,u64@8&RIGHTS_FD_SEEK:0`,
@@ -233,10 +248,11 @@ fd_tell 2 out:8                                 => ESPIPE`,
 		},
 		Case{
 			Name: "fd_seek/fd_tell-bad-fd-and-pointers",
+			Tree: mkTree("f="),
 			Script: `
 fd_seek 99 0 WHENCE_SET out:8                   => EBADF
 fd_tell 99 out:8                                => EBADF
-` + openRW + `
+` + openR + `
 fd_seek $fd 0 WHENCE_SET ` + badPtr + `          => EFAULT
 fd_tell $fd ` + badPtr + `                       => EFAULT`,
 		},
@@ -257,7 +273,8 @@ fd_seek $n 0 WHENCE_CUR out:8                   => ENOTCAPABLE`,
 		},
 		Case{
 			Name: "fd_close/file-then-EBADF",
-			Script: openRW + `
+			Tree: mkTree("f="),
+			Script: openR + `
 fd_close $fd                                    => ESUCCESS
 fd_close $fd                                    => EBADF
 fd_write $fd iov:"x" out:4                      => EBADF
@@ -284,9 +301,9 @@ fd_fdstat_get 0 out:24                          => EBADF`,
 		Case{
 			// wasi-testsuite fd_advise.
 			Name: "fd_advise/every-advice",
+			Tree: mkTree("f=" + strings.Repeat("x", 100)),
 			Script: `
-path_open 3 0 s:"f" OFLAGS_CREAT RIGHTS_FD_READ|RIGHTS_FD_WRITE|RIGHTS_FD_ADVISE|RIGHTS_FD_FILESTAT_GET|RIGHTS_FD_FILESTAT_SET_SIZE 0 0 out:4>fd => ESUCCESS
-fd_filestat_set_size $fd 100                    => ESUCCESS
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_ADVISE|RIGHTS_FD_FILESTAT_GET 0 0 out:4>fd => ESUCCESS
 fd_advise $fd 10 50 ADVICE_NORMAL               => ESUCCESS
 fd_advise $fd 0 0 ADVICE_SEQUENTIAL             => ESUCCESS
 fd_advise $fd 0 100 ADVICE_RANDOM               => ESUCCESS
@@ -297,7 +314,8 @@ fd_filestat_get $fd out:64                      => ESUCCESS u64@32:100`,
 		},
 		Case{
 			Name: "fd_advise/errors",
-			Script: openRW + `
+			Tree: mkTree("f="),
+			Script: openR + `
 fd_advise $fd 0 0 6                             => EINVAL
 fd_advise $fd 0 0 0xFFFFFFFF                    => EINVAL
 fd_advise 99 0 0 ADVICE_NORMAL                  => EBADF
@@ -307,7 +325,8 @@ fd_advise 2 0 0 ADVICE_NORMAL                   => ESPIPE`,
 		},
 		Case{
 			// wasi-testsuite file_allocate and fd_advise.
-			Name: "fd_allocate/grows-never-shrinks",
+			Name:  "fd_allocate/grows-never-shrinks",
+			Needs: writes,
 			Script: `
 path_open 3 0 s:"f" OFLAGS_CREAT RIGHTS_FD_READ|RIGHTS_FD_WRITE|RIGHTS_FD_ALLOCATE|RIGHTS_FD_FILESTAT_GET 0 0 out:4>fd => ESUCCESS
 fd_filestat_get $fd out:64                      => ESUCCESS u64@32:0
@@ -319,8 +338,9 @@ fd_allocate $fd 90 20                           => ESUCCESS
 fd_filestat_get $fd out:64                      => ESUCCESS u64@32:110`,
 		},
 		Case{
-			Name: "fd_allocate/errors",
-			Tree: mkTree("f=data"),
+			Name:  "fd_allocate/errors",
+			Needs: writes,
+			Tree:  mkTree("f=data"),
 			Script: `
 fd_allocate 99 0 1                              => EBADF
 fd_allocate 3 0 1                               => ` + dirContentErrnos + `
@@ -331,7 +351,8 @@ fd_allocate $r 0 100                            => EBADF|ENOTCAPABLE`,
 			Check: wantFile("f", "data"),
 		},
 		Case{
-			Name: "fd_sync/fd_datasync-file",
+			Name:  "fd_sync/fd_datasync-file",
+			Needs: writes,
 			Script: openRW + `
 fd_write $fd iov:"durable" out:4                => ESUCCESS u32:7
 fd_sync $fd                                     => ESUCCESS

@@ -104,10 +104,17 @@ poll_oneoff ` + subscriptions(fdSub(1, fdWrite, 1), fdSub(2, fdWrite, 2), clockS
 			Name: "poll_oneoff/regular-file-ready",
 			Tree: mkTree("f=12345"),
 			Script: `
-path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_WRITE|RIGHTS_FD_SEEK 0 0 out:4>fd => ESUCCESS u32:4
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_SEEK 0 0 out:4>fd => ESUCCESS u32:4
 poll_oneoff ` + subscriptions(fdSub(7, fdRead, 4), guard) + ` out:64 2 out:4 => ESUCCESS u64@0:7,u16@8:0,u8@10:EVENTTYPE_FD_READ,u64@16:5 u32:1
 fd_seek $fd 2 WHENCE_SET out:8                  => ESUCCESS u64:2
-poll_oneoff ` + subscriptions(fdSub(8, fdRead, 4), guard) + ` out:64 2 out:4 => ESUCCESS u64@0:8,u16@8:0,u64@16:3 u32:1
+poll_oneoff ` + subscriptions(fdSub(8, fdRead, 4), guard) + ` out:64 2 out:4 => ESUCCESS u64@0:8,u16@8:0,u64@16:3 u32:1`,
+		},
+		Case{
+			Name:  "poll_oneoff/regular-file-ready-for-writing",
+			Needs: writes,
+			Tree:  mkTree("f=12345"),
+			Script: `
+path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_WRITE|RIGHTS_FD_SEEK 0 0 out:4>fd => ESUCCESS u32:4
 poll_oneoff ` + subscriptions(fdSub(9, fdWrite, 4), guard) + ` out:64 2 out:4 => ESUCCESS u64@0:9,u16@8:0,u8@10:EVENTTYPE_FD_WRITE u32:1`,
 		},
 		Case{

@@ -22,14 +22,16 @@ func init() {
 	register(
 		Case{
 			// wasi-testsuite path_open_preopen.
-			Name: "fd_fdstat_get/preopen-rights",
+			Name:  "fd_fdstat_get/preopen-rights",
+			Needs: writes,
 			Script: `
 fd_fdstat_get 3 out:24 => ESUCCESS u64@8&` + preopenBaseRights + `:` + preopenBaseRights + `,u64@16&` + preopenInheritingRights + `:` + preopenInheritingRights,
 		},
 		Case{
 			// wasi-testsuite fd_fdstat_set_rights: rights dropped are gone,
 			// and cannot be had back.
-			Name: "fd_fdstat_set_rights/drop-only",
+			Name:  "fd_fdstat_set_rights/drop-only",
+			Needs: writes,
 			Script: `
 path_open 3 0 s:"f" OFLAGS_CREAT RIGHTS_FD_READ|RIGHTS_FD_WRITE|RIGHTS_FD_SEEK|RIGHTS_FD_TELL 0 0 out:4>fd => ESUCCESS
 fd_write $fd iov:"\x00\x01\x02\x03" out:4       => ESUCCESS u32:4
@@ -55,8 +57,9 @@ fd_fdstat_set_rights 99 0 0                     => EBADF`,
 			// directory's PATH_FILESTAT_SET_SIZE, not the inheriting
 			// FD_FILESTAT_SET_SIZE; a directory never has the latter in its
 			// base set.
-			Name: "fd_fdstat_set_rights/truncation-rights",
-			Tree: mkTree("sub/", "sub/file=data", "sub/other=more"),
+			Name:  "fd_fdstat_set_rights/truncation-rights",
+			Needs: writes,
+			Tree:  mkTree("sub/", "sub/file=data", "sub/other=more"),
 			Script: `
 path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_DIR_BASE RIGHTS_DIR_INHERITING 0 out:4>d => ESUCCESS
 fd_fdstat_get $d out:24                         => ESUCCESS u8@0:FILETYPE_DIRECTORY,u16@2:0,u64@8&RIGHTS_FD_FILESTAT_SET_SIZE:0,u64@8&RIGHTS_PATH_FILESTAT_SET_SIZE:RIGHTS_PATH_FILESTAT_SET_SIZE
@@ -74,8 +77,9 @@ path_open $d 0 s:"file" 0 RIGHTS_FD_READ 0 0 out:4 => ESUCCESS`,
 			// wasi-testsuite path_open_read_write and LESSONS: a read-only
 			// descriptor does not have FD_WRITE, a write-only one not
 			// FD_READ.
-			Name: "path_open/read-write-rights",
-			Tree: mkTree("f="),
+			Name:  "path_open/read-write-rights",
+			Needs: writes,
+			Tree:  mkTree("f="),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4>r => ESUCCESS
 fd_fdstat_get $r out:24                         => ESUCCESS u64@8&RIGHTS_FD_READ|RIGHTS_FD_WRITE:RIGHTS_FD_READ
@@ -97,8 +101,9 @@ fd_filestat_get $rw out:64                      => ESUCCESS u64@32:75`,
 			// A descriptor gets the rights asked for, within the opening
 			// directory's inheriting rights; a directory opened with less
 			// passes on less.
-			Name: "path_open/rights-within-inheriting",
-			Tree: mkTree("sub/", "sub/f=data"),
+			Name:  "path_open/rights-within-inheriting",
+			Needs: writes,
+			Tree:  mkTree("sub/", "sub/f=data"),
 			Script: `
 path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN RIGHTS_FD_READ|RIGHTS_FD_SEEK 0 out:4>d => ESUCCESS
 fd_fdstat_get $d out:24                         => ESUCCESS u64@8:RIGHTS_PATH_OPEN,u64@16:RIGHTS_FD_READ|RIGHTS_FD_SEEK
@@ -146,8 +151,9 @@ path_open $n 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4 => ENOTCAPABLE`,
 			// (wasi-testsuite truncation_rights), but not merely because
 			// the directory was opened without it: Go's os.OpenRoot does
 			// that, then creates files with CREAT|TRUNC through it.
-			Name: "path_open/trunc-refused-only-after-dropping-the-right",
-			Tree: mkTree("sub/", "sub/f=data", "sub/g=more"),
+			Name:  "path_open/trunc-refused-only-after-dropping-the-right",
+			Needs: writes,
+			Tree:  mkTree("sub/", "sub/f=data", "sub/g=more"),
 			Script: `
 path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN RIGHTS_FILE_BASE 0 out:4>r => ESUCCESS
 path_open $r 0 s:"f" OFLAGS_TRUNC 0 0 0 out:4 => ESUCCESS
@@ -160,8 +166,9 @@ path_open $d 0 s:"g" OFLAGS_TRUNC 0 0 0 out:4 => ENOTCAPABLE`,
 			// Synchronous-I/O flags need rights in the directory's
 			// inheriting set: SYNC needs FD_SYNC, DSYNC FD_DATASYNC or
 			// FD_SYNC, RSYNC FD_SYNC or FD_READ.
-			Name: "path_open/sync-flags-need-rights",
-			Tree: mkTree("sub/", "sub/f=data"),
+			Name:  "path_open/sync-flags-need-rights",
+			Needs: writes,
+			Tree:  mkTree("sub/", "sub/f=data"),
 			Script: `
 path_open 3 0 s:"sub" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN RIGHTS_FD_WRITE 0 out:4>d => ESUCCESS
 path_open $d 0 s:"f" 0 RIGHTS_FD_WRITE 0 FDFLAGS_SYNC out:4 => ENOTCAPABLE

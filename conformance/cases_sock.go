@@ -78,10 +78,16 @@ func init() {
 		Case{
 			// LESSONS and wasmtime: sock_shutdown on stdout is ENOTSOCK.
 			Name: "sock_shutdown/not-a-socket-ENOTSOCK",
-			Tree: mkTree("f=x"),
 			Script: `
 sock_shutdown 1 SDFLAGS_WR                      => ENOTSOCK` +
-				nonSocketErrnos("0") + nonSocketErrnos("1") + nonSocketErrnos("2") + nonSocketErrnos("3") + `
+				nonSocketErrnos("0") + nonSocketErrnos("1") + nonSocketErrnos("2") + nonSocketErrnos("3"),
+		},
+		Case{
+			// A file open for reading and writing is not a socket either.
+			Name:  "sock_shutdown/file-not-a-socket-ENOTSOCK",
+			Needs: writes,
+			Tree:  mkTree("f=x"),
+			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FILE_BASE 0 0 out:4>fd => ESUCCESS` +
 				nonSocketErrnos("$fd"),
 		},

@@ -142,17 +142,31 @@ func probeResults(stdout string) ([]result, error) {
 	return rs, nil
 }
 
+// resultArea returns output area a of step i (0-based, in script order) of
+// the probe's output, or an error when the step has none (the probe
+// stopped, or skipped the step).
+func resultArea(o Outcome, i, a int) ([]byte, error) {
+	rs, err := probeResults(o.Stdout)
+	if err != nil {
+		return nil, err
+	}
+	if i >= len(rs) || a >= len(rs[i].areas) {
+		return nil, fmt.Errorf("the probe's output has no area %d at step %d", a+1, i+1)
+	}
+	return rs[i].areas[a], nil
+}
+
 // resultU64 returns the little-endian u64 at off in output area a of step
 // i (0-based, in script order) of the probe's output.
 func resultU64(o Outcome, i, a, off int) (uint64, error) {
-	rs, err := probeResults(o.Stdout)
+	area, err := resultArea(o, i, a)
 	if err != nil {
 		return 0, err
 	}
-	if i >= len(rs) || a >= len(rs[i].areas) || off+8 > len(rs[i].areas[a]) {
+	if off+8 > len(area) {
 		return 0, fmt.Errorf("the probe's output has no u64 at step %d, area %d, offset %d", i+1, a+1, off)
 	}
-	return binary.LittleEndian.Uint64(rs[i].areas[a][off:]), nil
+	return binary.LittleEndian.Uint64(area[off:]), nil
 }
 
 // compareU64 checks a relation between two u64 outputs of the probe,

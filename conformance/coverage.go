@@ -62,6 +62,29 @@ func FunctionCoverage() ([]Coverage, error) {
 	return out, nil
 }
 
+// FeatureCases returns, for each of Features in order, the cases that need
+// it, sorted by name: what an implementation declaring the feature
+// unsupported skips.
+func FeatureCases() map[Feature][]string {
+	out := map[Feature][]string{}
+	for _, c := range Cases() {
+		for _, f := range c.Needs {
+			out[f] = append(out[f], c.Name)
+		}
+	}
+	return out
+}
+
+// featureTable renders FeatureCases as a markdown table.
+func featureTable(byFeature map[Feature][]string) string {
+	var b strings.Builder
+	b.WriteString("| feature | cases it gates | cases |\n|---|---:|---|\n")
+	for _, f := range Features {
+		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", f, len(byFeature[f]), orNone(strings.Join(byFeature[f], ", ")))
+	}
+	return b.String()
+}
+
 func sortedKeys(m map[string]bool) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -51,6 +51,17 @@ func TestConformanceDoc(t *testing.T) {
 	cov, err := FunctionCoverage()
 	require.NoError(t, err)
 	checkSection(t, "coverage", coverageTable(cov))
+	checkSection(t, "features", featureTable(FeatureCases()))
+}
+
+// TestFeaturesAreKnown: every feature a case needs is in Features, so the
+// table shows it.
+func TestFeaturesAreKnown(t *testing.T) {
+	for _, c := range Cases() {
+		for _, f := range c.Needs {
+			require.Contains(t, Features, f, "case %s", c.Name)
+		}
+	}
 }
 
 // The doc helpers, for the external tests (TestDifferentialDoc).

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"io"
+	"io/fs"
 	"net"
 	"slices"
 
@@ -35,7 +36,22 @@ const (
 	// FeatureHostStreams: stdin and stdout are real host descriptors that
 	// poll_oneoff can wait on.
 	FeatureHostStreams Feature = "host-streams"
+	// FeatureWritableTree: the guest may change a pre-opened directory
+	// that Spec.Dirs does not mark ReadOnly — create, write, truncate,
+	// remove, rename, link, set times. A read-only implementation (an
+	// io/fs.FS, an archive, a snapshot) declares it unsupported: the cases
+	// that change a tree are skipped, and the others, which only read, run
+	// on the same trees. Cases whose directory is ReadOnly, which check
+	// that every change is refused, run on every implementation.
+	FeatureWritableTree Feature = "writable-tree"
 )
+
+// writes is what a case that changes its tree needs.
+var writes = []Feature{FeatureWritableTree}
+
+// Features lists every feature a case may need, in the order the coverage
+// table shows them.
+var Features = []Feature{FeatureWritableTree, FeatureSockets, FeatureHostStreams}
 
 // supports reports whether impl declares no lack of f.
 func (impl Impl) supports(f Feature) bool { return !slices.Contains(impl.Unsupported, f) }
@@ -52,9 +68,19 @@ type Spec struct {
 	Listeners []net.Listener // TCP listeners to pre-open after the directories
 }
 
-// Dir is a host directory to pre-open.
+// Dir is a directory to pre-open: a host directory holding the case's
+// tree, and the same tree as data.
 type Dir struct {
 	HostPath  string // a directory on the host the implementation exposes
 	GuestPath string // the name the guest sees, e.g. "/"
 	ReadOnly  bool   // refuse every change beneath it
+	// FS is the tree HostPath holds when the guest starts, as data: an
+	// in-memory copy taken after the case prepared it (directories,
+	// regular files with their modes and modification times, and
+	// symbolic links, which it implements fs.ReadLinkFS for). An
+	// in-memory or virtual implementation loads it instead of reading
+	// the host; it never changes. The tree the guest leaves is checked on
+	// HostPath: an implementation that lets the guest change the tree
+	// (FeatureWritableTree) writes it back there when its context closes.
+	FS fs.FS
 }

@@ -12,8 +12,9 @@ import (
 // FSTFLAGS_ATIM_NOW, WHENCE_END, ADVICE_RANDOM, CLOCK_MONOTONIC,
 // EVENTTYPE_FD_READ, SUBCLOCK_ABSTIME, RIFLAGS_RECV_PEEK, SDFLAGS_WR,
 // SIGNAL_TERM, FILETYPE_DIRECTORY, PREOPENTYPE_DIR, the errnos by name
-// (EBADF), and the sets RIGHTS_ALL, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING
-// and RIGHTS_FILE_BASE.
+// (EBADF), and the sets RIGHTS_ALL, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING,
+// RIGHTS_FILE_BASE and RIGHTS_FILE_READ (RIGHTS_FILE_BASE without what
+// writes: the most a file opened for reading only can have).
 var symbols = buildSymbols()
 
 func buildSymbols() map[string]uint64 {
@@ -50,6 +51,7 @@ func buildSymbols() map[string]uint64 {
 	m["RIGHTS_DIR_BASE"] = uint64(common.RightsDirectoryBase)
 	m["RIGHTS_DIR_INHERITING"] = uint64(common.RightsDirectoryInheriting)
 	m["RIGHTS_FILE_BASE"] = uint64(common.RightsRegularFileBase)
+	m["RIGHTS_FILE_READ"] = uint64(common.RightsRegularFileBase &^ (common.RightsWriteMask | common.RightsFdFilestatSetTimes))
 	return m
 }
 

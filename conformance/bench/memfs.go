@@ -65,7 +65,7 @@ func newMemfsCtx(inv *engine.Invocation) (common.WasiCtx, error) {
 	var preopens []common.Preopen
 	for _, d := range inv.Dirs {
 		fsys := memfs.New()
-		if err := fsys.Load(d.HostPath); err != nil {
+		if err := fsys.Load(os.DirFS(d.HostPath)); err != nil {
 			return nil, err
 		}
 		preopens = append(preopens, common.Preopen{GuestPath: d.GuestPath, Dir: fsys.Root(d.ReadOnly)})

@@ -22,6 +22,23 @@ func newCapstdSyncCtx(spec conformance.Spec) (common.WasiCtx, error) {
 	return engine.CapwasiCtx(Invocation(spec))
 }
 
+// CapstdSyncReadOnly is capstd-sync with every pre-opened directory
+// read-only, declaring no writable tree: what the suite asks of any
+// read-only implementation, on the implementation that can also write.
+var CapstdSyncReadOnly = conformance.Impl{
+	Name:        "capstd-sync-read-only",
+	NewCtx:      newCapstdSyncReadOnlyCtx,
+	Unsupported: []conformance.Feature{conformance.FeatureWritableTree},
+}
+
+func newCapstdSyncReadOnlyCtx(spec conformance.Spec) (common.WasiCtx, error) {
+	inv := Invocation(spec)
+	for i := range inv.Dirs {
+		inv.Dirs[i].ReadOnly = true
+	}
+	return engine.CapwasiCtx(inv)
+}
+
 // Invocation returns the engine invocation that gives a guest what spec
 // describes (the module's binary left empty): the one translation between
 // the suite's terms and the engines', used to run a case's guest on
@@ -32,7 +49,7 @@ func Invocation(spec conformance.Spec) *engine.Invocation {
 		Stdin: bytes.NewReader(spec.Stdin), Stdout: spec.Stdout, Stderr: spec.Stderr,
 	}
 	for _, d := range spec.Dirs {
-		inv.Dirs = append(inv.Dirs, engine.Dir(d))
+		inv.Dirs = append(inv.Dirs, engine.Dir{HostPath: d.HostPath, GuestPath: d.GuestPath, ReadOnly: d.ReadOnly})
 	}
 	return inv
 }

@@ -10,3 +10,7 @@ import (
 func TestCapstdSync(t *testing.T) { conformance.Run(t, impls.CapstdSync) }
 
 func TestMemfs(t *testing.T) { conformance.Run(t, impls.Memfs) }
+
+// TestCapstdSyncReadOnly: with every pre-open read-only and the writable
+// tree declared missing, every case that runs passes.
+func TestCapstdSyncReadOnly(t *testing.T) { conformance.Run(t, impls.CapstdSyncReadOnly) }

@@ -9,8 +9,9 @@ import (
 )
 
 // Memfs is the in-memory implementation in conformance/memfs as an Impl:
-// each Dir is loaded into its own memfs tree and written back to the host
-// when the guest ends, so that cases check its effects like any other's.
+// each Dir's tree is loaded from its data (Dir.FS, no host access) into its
+// own memfs tree, and written back to the host when the guest ends, so that
+// cases check its effects like any other's.
 var Memfs = conformance.Impl{
 	Name:        "memfs",
 	NewCtx:      newMemfsCtx,
@@ -44,7 +45,7 @@ func newMemfsCtx(spec conformance.Spec) (common.WasiCtx, error) {
 	var preopens []common.Preopen
 	for _, d := range spec.Dirs {
 		t := memfs.New()
-		if err := t.Load(d.HostPath); err != nil {
+		if err := t.Load(d.FS); err != nil {
 			return nil, err
 		}
 		c.trees = append(c.trees, t)

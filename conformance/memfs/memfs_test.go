@@ -172,7 +172,7 @@ func TestLoadSaveRoundTrip(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(src, "a", "b", "f.txt"), []byte("data"), 0o644))
 	require.NoError(t, os.Symlink("b/f.txt", filepath.Join(src, "a", "link")))
 	fsys := New()
-	require.NoError(t, fsys.Load(src))
+	require.NoError(t, fsys.Load(os.DirFS(src)))
 	root := fsys.Root(false)
 	_, err := root.OpenFile(bg, "a/link", common.OpenOptions{Read: true})
 	assert.Equal(t, common.ELOOP, errno(err), "opened without follow: a link is refused")

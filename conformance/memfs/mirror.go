@@ -5,31 +5,33 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 
 	"github.com/capwasi/capwasi/common"
 )
 
-// Load copies the host directory tree at hostDir into the root of fsys:
-// directories, regular files (content and modification time) and symbolic
-// links (their targets as they are). Other file types are skipped. It is how
-// the conformance suite hands memfs the same starting tree as a host
-// implementation.
-func (fsys *FS) Load(hostDir string) error {
+// Load copies the tree of src into the root of fsys: directories, regular
+// files (content and modification time) and symbolic links (their targets
+// as they are, read through fs.ReadLinkFS; a src without it has none).
+// Other file types are skipped. It is how the conformance suite hands memfs
+// a case's tree (conformance.Dir.FS), and how a host directory is loaded
+// (os.DirFS).
+func (fsys *FS) Load(src fs.FS) error {
 	fsys.mu.Lock()
 	defer fsys.mu.Unlock()
-	return fsys.load(fsys.root, hostDir)
+	return fsys.load(fsys.root, src, ".")
 }
 
-func (fsys *FS) load(dir *node, hostDir string) error {
-	entries, err := os.ReadDir(hostDir)
+func (fsys *FS) load(dir *node, src fs.FS, at string) error {
+	entries, err := fs.ReadDir(src, at)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		p := filepath.Join(hostDir, e.Name())
-		info, err := os.Lstat(p)
+		p := path.Join(at, e.Name())
+		info, err := fs.Lstat(src, p)
 		if err != nil {
 			return err
 		}
@@ -39,18 +41,18 @@ func (fsys *FS) load(dir *node, hostDir string) error {
 			n = fsys.newNode(common.FiletypeDirectory)
 			n.parent = dir
 			dir.nlink++
-			if err := fsys.load(n, p); err != nil {
+			if err := fsys.load(n, src, p); err != nil {
 				return err
 			}
 		case info.Mode().IsRegular():
-			data, err := os.ReadFile(p)
+			data, err := fs.ReadFile(src, p)
 			if err != nil {
 				return err
 			}
 			n = fsys.newNode(common.FiletypeRegularFile)
 			n.data = data
 		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
+			target, err := fs.ReadLink(src, p)
 			if err != nil {
 				return err
 			}

@@ -4,8 +4,8 @@
 // arguments, environment, files, directories, symbolic links, clocks,
 // randomness, sleeping (poll_oneoff), stdin and exit codes — and prints a
 // transcript that is the same on every conforming host. Its first argument
-// is a directory it may write in; "exit=N" among the arguments sets the exit
-// status.
+// is a directory it may write in, or "-" to leave files alone (for a
+// read-only host); "exit=N" among the arguments sets the exit status.
 package main
 
 import (
@@ -32,11 +32,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: tour DIR [exit=N] [args...]")
 		os.Exit(2)
 	}
-	base := filepath.Join(os.Args[1], "tour")
 	fmt.Printf("args: %q\n", os.Args[2:])
 	fmt.Printf("env TOUR=%q\n", os.Getenv("TOUR"))
+	if os.Args[1] != "-" {
+		files(filepath.Join(os.Args[1], "tour"))
+	}
+	rest()
+}
 
-	// Files and directories.
+// files writes, reads, renames, links, lists and removes files beneath base.
+func files(base string) {
 	check("mkdir", os.MkdirAll(filepath.Join(base, "a", "b"), 0o755))
 	file := filepath.Join(base, "a", "b", "file.txt")
 	check("write", os.WriteFile(file, []byte("hello, tour\n"), 0o644))
@@ -95,8 +100,11 @@ func main() {
 	check("remove all", os.RemoveAll(base))
 	_, err = os.Stat(base)
 	fmt.Printf("cleaned: %v\n", os.IsNotExist(err))
+}
 
-	// Clocks and sleeping.
+// rest is the tour beyond files: clocks and sleeping, randomness, stdin,
+// the exit code.
+func rest() {
 	t0 := time.Now()
 	time.Sleep(20 * time.Millisecond)
 	el := time.Since(t0)
@@ -105,7 +113,7 @@ func main() {
 
 	// Randomness.
 	rnd := make([]byte, 64)
-	_, err = rand.Read(rnd)
+	_, err := rand.Read(rnd)
 	check("random", err)
 	fmt.Printf("random not all zero: %v\n", slices.ContainsFunc(rnd, func(b byte) bool { return b != 0 }))
 
