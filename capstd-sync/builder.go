@@ -56,14 +56,16 @@ type WasiCtxBuilder struct {
 // refused when the guest starts.
 const DefaultMaxArgsEnvSize = 2 << 20
 
-// preopenSpec is one pre-opened directory, in one of three forms: a Dir
-// given by the caller (dir), a host path Build opens (host), or any
-// implementation's directory (any).
+// preopenSpec is one pre-opened directory, in one of four forms: a Dir
+// given by the caller (dir), a host path Build opens (host), any
+// implementation's directory (any), or an io/fs file system Build wraps
+// (fsys).
 type preopenSpec struct {
 	guestPath string
 	dir       *Dir
 	host      string
 	any       common.WasiDir
+	fsys      fs.FS
 	perms     Perms
 }
 
@@ -245,6 +247,21 @@ func (b *WasiCtxBuilder) Preopen(dir common.WasiDir, guestPath string) *WasiCtxB
 	return b.addPreopen("Preopen", preopenSpec{guestPath: guestPath, any: dir, perms: ReadWrite})
 }
 
+// PreopenFS gives the guest fsys — an embed.FS, an fstest.MapFS, an
+// os.DirFS, a *zip.Reader, any io/fs file system — as a read-only directory
+// under the name guestPath, numbered with the other pre-opened directories
+// in the order of the Preopen* calls. Build wraps it with [NewFSDir] (see
+// there for what the guest sees); a fsys whose root is not a directory is
+// an error of Build naming guestPath. A nil fsys, and the guestPath rules
+// of [WasiCtxBuilder.PreopenDir], are invalid. fsys stays the caller's:
+// nothing closes it.
+func (b *WasiCtxBuilder) PreopenFS(fsys fs.FS, guestPath string) *WasiCtxBuilder {
+	if fsys == nil {
+		return b.fail("PreopenFS: nil fs.FS for %q", guestPath)
+	}
+	return b.addPreopen("PreopenFS", preopenSpec{guestPath: guestPath, fsys: fsys, perms: ReadOnly})
+}
+
 // addPreopen checks what every pre-open shares, the guest path and the
 // permissions, and records p.
 func (b *WasiCtxBuilder) addPreopen(method string, p preopenSpec) *WasiCtxBuilder {
@@ -360,7 +377,8 @@ func (b *WasiCtxBuilder) Deterministic(seed int64) *WasiCtxBuilder {
 // the methods above (joined, each wrapping [ErrInvalidBuilder]), arguments
 // and environment larger than [WasiCtxBuilder.MaxArgsEnvSize] allows (also
 // wrapping [common.E2BIG]), a second Build, a host directory of
-// [WasiCtxBuilder.PreopenHostDir] that cannot be opened, a listener that
+// [WasiCtxBuilder.PreopenHostDir] that cannot be opened, an fs.FS of
+// [WasiCtxBuilder.PreopenFS] whose root is not a directory, a listener that
 // cannot be a socket file, and a failure to get the scheduler's wake-up
 // descriptor. On error nothing given to the builder has been taken or
 // closed, and nothing Build opened stays open.
@@ -412,6 +430,12 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 			d = p.any
 		case p.dir != nil:
 			d = &dirFile{d: p.dir, perms: p.perms}
+		case p.fsys != nil:
+			fd, err := NewFSDir(p.fsys)
+			if err != nil {
+				return fail(fmt.Errorf("capstdsync: PreopenFS %q: %w", p.guestPath, err))
+			}
+			d = fd
 		default:
 			dir, err := OpenAmbientDir(p.host)
 			if err != nil {

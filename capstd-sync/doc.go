@@ -25,6 +25,14 @@
 //   - [NewWasiDir] (and [WasiCtxBuilder.PreopenDir]): a [common.WasiDir]
 //     over a [Dir], with [Perms]; the directories and files opened through
 //     it inherit those permissions.
+//   - [NewFSDir] (and [WasiCtxBuilder.PreopenFS]): a read-only
+//     [common.WasiDir] over any io/fs file system (embed.FS, fstest.MapFS,
+//     os.DirFS, *zip.Reader), built on package common's read-only defaults
+//     and on package vfs (capstd-sync/vfs), which third-party virtual
+//     implementations import without this package's operating-system
+//     code.
+//   - [WasiCtxBuilder.Preopen]: any implementation's directory beside
+//     these.
 //   - [NewReaderFile], [NewWriterFile], [NewNullFile], and the inherited
 //     standard streams of [WasiCtxBuilder.InheritStdio]: stream files. A
 //     Go reader or writer that may block is served by a goroutine and

@@ -50,9 +50,10 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 // CapwasiCtx builds the capstd-sync context that gives a guest what inv
 // describes: its arguments and environment, its directories pre-opened
 // with capstd-sync's WasiCtxBuilder.PreopenHostDir (read-only ones with
-// capstdsync.ReadOnly), its listeners, its streams (the process's own
-// inherited, others wrapped with NewReaderFile and NewWriterFile), and its
-// clocks and randomness (WasiCtxBuilder.Deterministic, Clocks). It is
+// capstdsync.ReadOnly) or, for an io/fs one, PreopenFS, its listeners, its
+// streams (the process's own inherited, others wrapped with NewReaderFile
+// and NewWriterFile), and its clocks and randomness
+// (WasiCtxBuilder.Deterministic, Clocks). It is
 // the one place where capwasi's tools turn host paths into a context.
 // Errors: those of the builder, a directory that cannot be opened among
 // them; on error nothing stays open but inv's listeners, which stay the
@@ -83,7 +84,11 @@ func CapwasiCtx(inv *Invocation) (common.WasiCtx, error) {
 	}
 	for _, d := range inv.Dirs {
 		perms := capstdsync.ReadWrite
-		if d.ReadOnly {
+		switch {
+		case d.FS != nil:
+			b.PreopenFS(d.FS, d.GuestPath)
+			continue
+		case d.ReadOnly:
 			perms = capstdsync.ReadOnly
 		}
 		b.PreopenHostDir(d.HostPath, d.GuestPath, perms)

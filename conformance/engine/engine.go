@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -27,6 +28,10 @@ type Dir struct {
 	HostPath  string // the host directory
 	GuestPath string // the name the guest sees it under, e.g. "/" or "fs-tests.dir"
 	ReadOnly  bool   // refuse every change to the tree
+	// FS, when set, is given instead of HostPath: an io/fs file system,
+	// pre-opened read-only (capstd-sync's PreopenFS, wazero's
+	// WithFSMount).
+	FS fs.FS
 }
 
 // Invocation is one run of a command module.

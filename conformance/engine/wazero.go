@@ -30,6 +30,9 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 		return 0, errors.New("engine: wazero's WASI cannot be given listeners")
 	}
 	for _, d := range inv.Dirs {
+		if d.FS != nil {
+			continue
+		}
 		// wazero checks mounts only when the guest first uses them; check
 		// here so that both engines fail alike on a missing directory.
 		st, err := os.Stat(d.HostPath)
@@ -61,15 +64,17 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 // WazeroConfig returns the wazero module configuration that gives a guest
 // what inv describes under wazero's built-in WASI: its arguments,
 // environment and streams, its directories mounted read-write or read-only
-// (WithDirMount, WithReadOnlyDirMount), real clocks, sleep and crypto/rand
-// (with inv.Deterministic, wazero's fake clocks and sleep and a seeded
-// generator instead), and an empty module name (unique per runtime only if
-// the runtime runs one guest at a time under that name). inv's listeners
-// are not part of it.
+// (WithDirMount, WithReadOnlyDirMount; an io/fs one with WithFSMount), real
+// clocks, sleep and crypto/rand (with inv.Deterministic, wazero's fake
+// clocks and sleep and a seeded generator instead), and an empty module name
+// (unique per runtime only if the runtime runs one guest at a time under
+// that name). inv's listeners are not part of it.
 func WazeroConfig(inv *Invocation) wazero.ModuleConfig {
 	fsc := wazero.NewFSConfig()
 	for _, d := range inv.Dirs {
-		if d.ReadOnly {
+		if d.FS != nil {
+			fsc = fsc.WithFSMount(d.FS, d.GuestPath)
+		} else if d.ReadOnly {
 			fsc = fsc.WithReadOnlyDirMount(d.HostPath, d.GuestPath)
 		} else {
 			fsc = fsc.WithDirMount(d.HostPath, d.GuestPath)

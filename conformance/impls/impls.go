@@ -1,7 +1,8 @@
 // Package impls holds capwasi's own implementations of common as
 // conformance suite implementations ([conformance.Impl]): capstd-sync, the
-// implementation capwasi ships, and memfs, the in-memory one the suite
-// keeps to show that the contracts admit more than one. The suite itself
+// implementation capwasi ships (over host directories, read-write or all
+// read-only, and over io/fs file systems), and memfs, the in-memory one the
+// suite keeps to show that the contracts admit more than one. The suite itself
 // (package conformance) does not import them, so that a third-party
 // author who runs it pays only for the suite.
 package impls
@@ -29,6 +30,24 @@ var CapstdSyncReadOnly = conformance.Impl{
 	Name:        "capstd-sync-read-only",
 	NewCtx:      newCapstdSyncReadOnlyCtx,
 	Unsupported: []conformance.Feature{conformance.FeatureWritableTree},
+}
+
+// FSDir is capstd-sync's io/fs directory (capstdsync.NewFSDir) as an Impl:
+// each directory is pre-opened from the case's tree as data (Dir.FS, an
+// in-memory fs.FS, never the host path), declaring only that it cannot
+// write.
+var FSDir = conformance.Impl{
+	Name:        "capstd-sync-fs",
+	NewCtx:      newFSDirCtx,
+	Unsupported: []conformance.Feature{conformance.FeatureWritableTree},
+}
+
+func newFSDirCtx(spec conformance.Spec) (common.WasiCtx, error) {
+	inv := Invocation(spec)
+	for i := range inv.Dirs {
+		inv.Dirs[i].FS = spec.Dirs[i].FS
+	}
+	return engine.CapwasiCtx(inv)
 }
 
 func newCapstdSyncReadOnlyCtx(spec conformance.Spec) (common.WasiCtx, error) {

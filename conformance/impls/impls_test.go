@@ -14,3 +14,7 @@ func TestMemfs(t *testing.T) { conformance.Run(t, impls.Memfs) }
 // TestCapstdSyncReadOnly: with every pre-open read-only and the writable
 // tree declared missing, every case that runs passes.
 func TestCapstdSyncReadOnly(t *testing.T) { conformance.Run(t, impls.CapstdSyncReadOnly) }
+
+// TestFSDir: capstd-sync's io/fs directory over each case's tree as data,
+// declaring only that it cannot write, passes every case it runs.
+func TestFSDir(t *testing.T) { conformance.Run(t, impls.FSDir) }
