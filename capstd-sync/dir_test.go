@@ -423,14 +423,6 @@ func listAll(t *testing.T, d common.WasiDir, cookie common.Dircookie, batch int)
 	}
 }
 
-func names(es []common.DirEntry) []string {
-	s := []string{}
-	for _, e := range es {
-		s = append(s, e.Name)
-	}
-	return s
-}
-
 func TestReaddirEmpty(t *testing.T) {
 	d, root := openTree(t, ReadWrite, nil)
 	es := listAll(t, d, common.DircookieStart, 8)

@@ -239,7 +239,7 @@ func TestFSDirStatAndInodes(t *testing.T) {
 		byName[e.Name] = e
 	}
 	assert.Equal(t, []string{".", "..", "abs", "dirlink", "empty", "hello.txt", "link", "loop", "out", "sub"},
-		entryNames(entries[:n]))
+		names(entries[:n]))
 	assert.Equal(t, st.Ino, byName["hello.txt"].Ino)
 	assert.Equal(t, common.FiletypeSymbolicLink, byName["link"].Type)
 	assert.Equal(t, common.FiletypeDirectory, byName["sub"].Type)
@@ -250,16 +250,7 @@ func TestFSDirStatAndInodes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, byName["."].Ino, entries[1].Ino, "sub's .. is the root")
 	assert.Equal(t, byName["sub"].Ino, entries[0].Ino)
-	assert.Equal(t, []string{".", "..", "deep.txt", "dot", "inner", "up"}, entryNames(entries[:n]))
-}
-
-// entryNames returns the names of es.
-func entryNames(es []common.DirEntry) []string {
-	out := []string{}
-	for _, e := range es {
-		out = append(out, e.Name)
-	}
-	return out
+	assert.Equal(t, []string{".", "..", "deep.txt", "dot", "inner", "up"}, names(entries[:n]))
 }
 
 // TestFSDirReaddirResumesFromEveryCookie: a listing read in batches of one
@@ -381,7 +372,7 @@ func TestFSDirZipEntriesReadInOrder(t *testing.T) {
 	entries := make([]common.DirEntry, 8)
 	n, err = d.Readdir(bg, 0, entries)
 	require.NoError(t, err)
-	assert.Equal(t, []string{".", "..", "docs", "stored.bin"}, entryNames(entries[:n]))
+	assert.Equal(t, []string{".", "..", "docs", "stored.bin"}, names(entries[:n]))
 }
 
 func TestNewFSDirErrors(t *testing.T) {
@@ -425,16 +416,7 @@ func TestFSDirHotPathsDoNotAllocate(t *testing.T) {
 	require.NoError(t, err)
 	dir := sub.(common.WasiDir)
 	entries := make([]common.DirEntry, 10)
-	list := func() {
-		cookie := common.DircookieStart
-		for {
-			n, err := dir.Readdir(bg, cookie, entries)
-			if err != nil || n == 0 {
-				return
-			}
-			cookie = entries[n-1].Next
-		}
-	}
+	list := func() { readdirBatches(dir, entries) }
 	list()
 	assert.Zero(t, testing.AllocsPerRun(100, list), "Readdir")
 }

@@ -105,3 +105,25 @@ func cancelAfter(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(func() { tm.Stop(); cancel() })
 	return ctx
 }
+
+// names returns the names of es.
+func names(es []common.DirEntry) []string {
+	s := []string{}
+	for _, e := range es {
+		s = append(s, e.Name)
+	}
+	return s
+}
+
+// readdirBatches lists dir to its end in batches of len(entries), as a
+// guest reading on does.
+func readdirBatches(dir common.WasiDir, entries []common.DirEntry) {
+	cookie := common.DircookieStart
+	for {
+		n, err := dir.Readdir(bg, cookie, entries)
+		if err != nil || n == 0 {
+			return
+		}
+		cookie = entries[n-1].Next
+	}
+}
