@@ -92,8 +92,9 @@ type WasiDir interface {
 	// file replaces a file, a directory an empty directory. Neither final
 	// component is followed. newDir of another implementation: EXDEV.
 	// Both directories must allow the change: a read-only side gives
-	// EPERM, before any other check of the paths. Directory onto a non-empty directory: ENOTEMPTY;
-	// directory onto a file: ENOTDIR; file onto a directory: EISDIR.
+	// EPERM, before any other check of the paths. Directory onto a
+	// non-empty directory: ENOTEMPTY; directory onto a file: ENOTDIR; file
+	// onto a directory: EISDIR.
 	Rename(ctx context.Context, oldPath string, newDir WasiDir, newPath string) error
 
 	// Link creates a hard link at newPath beneath newDir to the file at
