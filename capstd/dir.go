@@ -76,7 +76,8 @@ func (d *Dir) label() string {
 //
 // The final symbolic link is followed, beneath d, unless flag has
 // ONoFollow, in which case it is ELOOP. A trailing slash requires a
-// directory (ENOTDIR) and, with OCreate, is EISDIR.
+// directory (ENOTDIR) and, with OCreate, is EISDIR. A terminal opened
+// here never becomes the process's controlling terminal (O_NOCTTY).
 //
 // Errors are *PathError wrapping [ErrEscape] or a syscall.Errno: ENOENT
 // (also for an empty path), EINVAL (NUL in path, unknown flag bits),

@@ -171,7 +171,8 @@ func reopenDir(fd int) (int, error) {
 }
 
 // sysOpenFlags translates flags (checked by OpenFile) for open(2), with
-// O_CLOEXEC.
+// O_CLOEXEC and O_NOCTTY: a terminal opened beneath a Dir never becomes
+// the process's controlling terminal.
 func sysOpenFlags(flags OpenFlag) int {
 	var o int
 	switch flags & OReadWrite {
@@ -201,5 +202,5 @@ func sysOpenFlags(flags OpenFlag) int {
 			o |= m.o
 		}
 	}
-	return o | unix.O_CLOEXEC
+	return o | unix.O_CLOEXEC | unix.O_NOCTTY
 }
