@@ -2,8 +2,11 @@ package capstdsync
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strings"
+	"syscall"
+	"time"
 	"unsafe"
 
 	"github.com/capwasi/capwasi/capstd"
@@ -118,8 +121,11 @@ func (d *dirFile) pollFd() int { return -1 }
 // A directory is opened as a Dir (one openat with O_DIRECTORY when
 // OFLAGS_DIRECTORY is given; otherwise the file is opened, and turned into
 // a Dir without reopening when fstat says it is one). The path is copied,
-// as capstd keeps it as the file's name.
-func (d *dirFile) OpenFile(_ context.Context, path string, opts common.OpenOptions) (common.WasiFile, error) {
+// as capstd keeps it as the file's name. A file is always opened
+// non-blocking, so that no open waits for a peer or a device (see
+// openFile for what that means for FIFOs, terminals and leases); the
+// guest's FDFLAGS_NONBLOCK is recorded and emulated.
+func (d *dirFile) OpenFile(ctx context.Context, path string, opts common.OpenOptions) (common.WasiFile, error) {
 	if opts.Oflags&common.OflagsCreat != 0 && !d.perms.allows(DirWrite) {
 		return nil, common.EPERM
 	}
@@ -140,7 +146,9 @@ func (d *dirFile) OpenFile(_ context.Context, path string, opts common.OpenOptio
 		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags}, nil
 	}
 
-	flags := openFlagsOf(opts.Fdflags)
+	// Always non-blocking, so that open(2) never waits (see openFile);
+	// blocking mode is the file's to emulate.
+	flags := openFlagsOf(opts.Fdflags) | capstd.ONonblock
 	switch {
 	case opts.Read && opts.Write:
 		flags |= capstd.OReadWrite
@@ -161,9 +169,9 @@ func (d *dirFile) OpenFile(_ context.Context, path string, opts common.OpenOptio
 	if !follow {
 		flags |= capstd.ONoFollow
 	}
-	f, err := d.d.OpenFile(name, flags, 0o666)
+	f, err := d.openFile(ctx, name, flags, opts.Fdflags&common.FdflagsNonblock != 0)
 	if err != nil {
-		return nil, wasiErr(err)
+		return nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -187,6 +195,42 @@ func (d *dirFile) OpenFile(_ context.Context, path string, opts common.OpenOptio
 		sync:  opts.Fdflags & syncFdflags,
 		flags: opts.Fdflags,
 	}, nil
+}
+
+// leaseRetryInterval is how often openFile tries again to open a file
+// whose lease is being broken.
+const leaseRetryInterval = 10 * time.Millisecond
+
+// openFile opens name beneath d with flags, which have ONonblock: open(2)
+// then never waits for anything the host controls. A FIFO opened for
+// reading opens at once (the first blocking read waits for a writer, where
+// a cancelled context reaches it); one opened for writing with no reader
+// fails with ENXIO instead of waiting for one; a terminal or serial device
+// does not wait for a carrier. A file under a lease held by another
+// process (Linux's F_SETLEASE) makes the kernel start breaking the lease
+// and answer EWOULDBLOCK: unless the guest asked for FDFLAGS_NONBLOCK
+// (then it gets EAGAIN), openFile tries again every leaseRetryInterval
+// until the lease is released or broken (lease-break-time, 45 s by
+// default) or ctx is done (its error).
+func (d *dirFile) openFile(ctx context.Context, name string, flags capstd.OpenFlag, nonblock bool) (*capstd.File, error) {
+	var tm *time.Timer
+	for {
+		f, err := d.d.OpenFile(name, flags, 0o666)
+		if err == nil || nonblock || !errors.Is(err, syscall.EAGAIN) {
+			return f, wasiErr(err)
+		}
+		if tm == nil {
+			tm = time.NewTimer(leaseRetryInterval)
+			defer tm.Stop()
+		} else {
+			tm.Reset(leaseRetryInterval)
+		}
+		select {
+		case <-tm.C:
+		case <-ctx.Done():
+			return nil, wasiErr(ctx.Err())
+		}
+	}
 }
 
 // CreateDirectory is mkdir beneath d. Without DirWrite: EPERM.

@@ -2,7 +2,9 @@ package capstdsync
 
 import (
 	"context"
+	"errors"
 	"io"
+	"syscall"
 
 	"github.com/capwasi/capwasi/capstd"
 	"github.com/capwasi/capwasi/common"
@@ -46,24 +48,21 @@ func (f *file) Rights() (base, inheriting common.Rights) {
 // call, as nothing but this file changes the descriptor's flags.
 func (f *file) Fdflags(context.Context) (common.Fdflags, error) { return f.flags, nil }
 
-// SetFdflags changes FDFLAGS_APPEND and FDFLAGS_NONBLOCK with
-// fcntl(F_SETFL) on the descriptor, never by reopening the file; nothing
-// is called when they do not change, nor when only FDFLAGS_NONBLOCK
-// changes on a regular file, which the systems ignore it for (Go guests
-// set it after every open): it is only recorded. The sync flags cannot
-// change after open: asking to is ENOTSUP.
+// SetFdflags changes FDFLAGS_APPEND with fcntl(F_SETFL) on the
+// descriptor, never by reopening the file. FDFLAGS_NONBLOCK is only
+// recorded: the descriptor is always non-blocking (see [dirFile.OpenFile])
+// and blocking mode is emulated by Read and Write, so nothing is called
+// when only it changes (Go guests set it after every open). The sync
+// flags cannot change after open: asking to is ENOTSUP.
 func (f *file) SetFdflags(_ context.Context, flags common.Fdflags) error {
 	if flags&syncFdflags != f.sync {
 		return common.ENOTSUP
 	}
-	if flags == f.flags {
-		return nil
-	}
-	if f.typ == common.FiletypeRegularFile && (flags^f.flags)&^common.FdflagsNonblock == 0 {
+	if (flags^f.flags)&^common.FdflagsNonblock == 0 {
 		f.flags = flags
 		return nil
 	}
-	if err := f.f.SetFlags(openFlagsOf(flags)); err != nil {
+	if err := f.f.SetFlags(openFlagsOf(flags) | capstd.ONonblock); err != nil {
 		return wasiErr(err)
 	}
 	f.flags = flags
@@ -153,14 +152,26 @@ func (f *file) Sync(context.Context) error { return wasiErr(f.f.Sync()) }
 
 func (f *file) Datasync(context.Context) error { return wasiErr(f.f.Datasync()) }
 
-// Read is one readv(2) (read(2) for one buffer). A FIFO or device in the tree that may block is
-// first waited for in poll(2), so that a cancelled context can end the wait.
+// Read is one readv(2) (read(2) for one buffer). The descriptor is
+// non-blocking; unless the guest asked for FDFLAGS_NONBLOCK, a FIFO or
+// device is first waited for in poll(2), where a cancelled context ends the
+// wait, and a read that would block (EAGAIN: another reader took the data)
+// waits again. (The wait before the read also makes a FIFO that has never
+// had a writer wait for one, as a blocking open(2) would have, instead of
+// reading end of file.)
 func (f *file) Read(ctx context.Context, iovs [][]byte) (int, error) {
 	if err := f.waitStream(ctx, false); err != nil {
 		return 0, err
 	}
-	n, err := f.f.Readv(iovs)
-	return n, wasiErr(err)
+	for {
+		n, err := f.f.Readv(iovs)
+		if err == nil {
+			return n, nil
+		}
+		if err := f.retry(ctx, err, false); err != nil {
+			return 0, err
+		}
+	}
 }
 
 func (f *file) Pread(_ context.Context, iovs [][]byte, offset common.Filesize) (int, error) {
@@ -172,24 +183,39 @@ func (f *file) Pread(_ context.Context, iovs [][]byte, offset common.Filesize) (
 	return n, wasiErr(err)
 }
 
-// Write is one writev(2) (write(2) for one buffer), after a wait as for
-// Read.
+// Write is one writev(2) (write(2) for one buffer). On a FIFO or device
+// that cannot take the data now, it waits as Read does, unless the guest
+// asked for FDFLAGS_NONBLOCK (EAGAIN); a write to a pipe may be short.
 func (f *file) Write(ctx context.Context, iovs [][]byte) (int, error) {
-	if err := f.waitStream(ctx, true); err != nil {
-		return 0, err
+	for {
+		n, err := f.f.Writev(iovs)
+		if err == nil {
+			return n, nil
+		}
+		if err := f.retry(ctx, err, true); err != nil {
+			return 0, err
+		}
 	}
-	n, err := f.f.Writev(iovs)
-	return n, wasiErr(err)
 }
 
 // waitStream waits, cancellably, until a non-regular file in blocking mode
-// is ready; regular files, non-blocking descriptors and calls that cannot be
-// cancelled go straight to the system call.
+// is ready; regular files and non-blocking descriptors go straight to the
+// system call.
 func (f *file) waitStream(ctx context.Context, write bool) error {
-	if f.typ == common.FiletypeRegularFile || f.flags&common.FdflagsNonblock != 0 || ctx.Done() == nil {
+	if f.typ == common.FiletypeRegularFile || f.flags&common.FdflagsNonblock != 0 {
 		return nil
 	}
 	return waitReady(ctx, int(f.f.Fd()), write)
+}
+
+// retry decides what follows a failed read or write: nil to try again
+// (after waiting, cancellably, when the call would have blocked and the
+// guest is in blocking mode), or the error to return.
+func (f *file) retry(ctx context.Context, err error, write bool) error {
+	if errors.Is(err, syscall.EAGAIN) && f.flags&common.FdflagsNonblock == 0 {
+		return waitReady(ctx, int(f.f.Fd()), write)
+	}
+	return wasiErr(err)
 }
 
 func (f *file) Pwrite(_ context.Context, iovs [][]byte, offset common.Filesize) (int, error) {
