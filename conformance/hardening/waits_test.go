@@ -28,9 +28,9 @@ import (
 type waitCase struct {
 	name   string
 	setup  func(t *testing.T, root string) map[string]string // plants what the guest waits on; returns words to replace in script
-	extra  []string                        // more pre-opened host directories: 4, 5, ...
-	listen bool                            // pre-open a listener after the directories
-	stdin  bool                            // stdin is a pipe nobody writes
+	extra  []string                                          // more pre-opened host directories: 4, 5, ...
+	listen bool                                              // pre-open a listener after the directories
+	stdin  bool                                              // stdin is a pipe nobody writes
 	script string
 	// dial, if set, connects to the listener once the guest runs.
 	dial func(t *testing.T, addr string) net.Conn
@@ -107,8 +107,8 @@ fd_read $f iovout:16 out:4`,
 		script: `fd_prestat_get 3 out:8
 path_open 3 0 s:"leased" 0 ` + wr + ` 0 0 out:4>f`,
 	}, {
-		name:   "stdin read",
-		stdin:  true,
+		name:  "stdin read",
+		stdin: true,
 		// Go's runtime made standard input non-blocking: blocking again.
 		script: `fd_fdstat_set_flags 0 0
 fd_read 0 iovout:16 out:4`,
