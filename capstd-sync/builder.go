@@ -67,6 +67,7 @@ type preopenSpec struct {
 	any       common.WasiDir
 	fsys      fs.FS
 	perms     Perms
+	budget    *Budget // see budget.go
 }
 
 // socketSpec is one pre-opened socket: a listener Build wraps, or any
@@ -429,7 +430,7 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 		case p.any != nil:
 			d = p.any
 		case p.dir != nil:
-			d = &dirFile{d: p.dir, perms: p.perms}
+			d = &dirFile{d: p.dir, perms: p.perms, budget: p.budget}
 		case p.fsys != nil:
 			fd, err := NewFSDir(p.fsys)
 			if err != nil {
@@ -442,7 +443,7 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 				return fail(fmt.Errorf("capstdsync: PreopenHostDir %q: %w", p.guestPath, err))
 			}
 			opened = append(opened, dir)
-			d = &dirFile{d: dir, perms: p.perms}
+			d = &dirFile{d: dir, perms: p.perms, budget: p.budget}
 		}
 		preopens = append(preopens, common.Preopen{GuestPath: p.guestPath, Dir: d})
 	}

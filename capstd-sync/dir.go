@@ -46,11 +46,12 @@ func NewWasiDir(d *Dir, perms Perms) (common.WasiDir, error) {
 // them.
 type dirFile struct {
 	common.UnimplementedDir
-	d     *capstd.Dir
-	perms Perms
-	flags common.Fdflags    // as given at open, NONBLOCK as set since
-	rd    *capstd.DirReader // the listing, opened by the first Readdir
-	names []byte            // the names the last Readdir returned
+	d      *capstd.Dir
+	perms  Perms
+	flags  common.Fdflags    // as given at open, NONBLOCK as set since
+	rd     *capstd.DirReader // the listing, opened by the first Readdir
+	names  []byte            // the names the last Readdir returned
+	budget *Budget           // the pre-open's, or nil
 }
 
 func (d *dirFile) Rights() (base, inheriting common.Rights) { return d.perms.dirRights() }
@@ -143,7 +144,7 @@ func (d *dirFile) OpenFile(ctx context.Context, path string, opts common.OpenOpt
 			_ = sub.Close()
 			return nil, common.EISDIR
 		}
-		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags}, nil
+		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags, budget: d.budget}, nil
 	}
 
 	// Always non-blocking, so that open(2) never waits (see openFile);
@@ -169,7 +170,11 @@ func (d *dirFile) OpenFile(ctx context.Context, path string, opts common.OpenOpt
 	if !follow {
 		flags |= capstd.ONoFollow
 	}
-	f, err := d.openFile(ctx, name, flags, opts.Fdflags&common.FdflagsNonblock != 0)
+	var before *capstd.Stat // with a budget, what OTrunc truncates
+	if d.budget != nil && flags&capstd.OTrunc != 0 {
+		before = d.statBeforeTrunc(name, follow)
+	}
+	f, err := d.openCounted(ctx, name, flags, opts.Fdflags&common.FdflagsNonblock != 0)
 	if err != nil {
 		return nil, err
 	}
@@ -184,9 +189,9 @@ func (d *dirFile) OpenFile(ctx context.Context, path string, opts common.OpenOpt
 			_ = f.Close()
 			return nil, wasiErr(err)
 		}
-		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags}, nil
+		return &dirFile{d: sub, perms: d.perms, flags: opts.Fdflags, budget: d.budget}, nil
 	}
-	return &file{
+	file := &file{
 		f:     f,
 		typ:   filetypeOf(st.Type),
 		perms: d.perms,
@@ -194,7 +199,12 @@ func (d *dirFile) OpenFile(ctx context.Context, path string, opts common.OpenOpt
 		write: flags&capstd.OWrite != 0,
 		sync:  opts.Fdflags & syncFdflags,
 		flags: opts.Fdflags,
-	}, nil
+	}
+	if d.budget != nil && st.Type == capstd.TypeRegular {
+		file.budget = d.budget
+		file.ino = d.budget.opened(&st, before)
+	}
+	return file, nil
 }
 
 // leaseRetryInterval is how often openFile tries again to open a file
@@ -238,7 +248,7 @@ func (d *dirFile) CreateDirectory(_ context.Context, path string) error {
 	if !d.perms.allows(DirWrite) {
 		return common.EPERM
 	}
-	return wasiErr(d.d.Mkdir(path, 0o777))
+	return d.counted(0, func() error { return d.d.Mkdir(path, 0o777) })
 }
 
 // Readdir fills entries from the listing, starting at cookie. The names
@@ -289,7 +299,7 @@ func (d *dirFile) Symlink(_ context.Context, target, path string) error {
 	if !d.perms.allows(DirWrite) {
 		return common.EPERM
 	}
-	return wasiErr(d.d.Symlink(target, path))
+	return d.counted(int64(len(target)), func() error { return d.d.Symlink(target, path) })
 }
 
 func (d *dirFile) Readlink(_ context.Context, path string, buf []byte) (int, error) {
@@ -302,13 +312,22 @@ func (d *dirFile) RemoveDirectory(_ context.Context, path string) error {
 	if !d.perms.allows(DirWrite) {
 		return common.EPERM
 	}
-	return wasiErr(d.d.RemoveDir(path))
+	if err := d.d.RemoveDir(path); err != nil {
+		return wasiErr(err)
+	}
+	if d.budget != nil {
+		d.budget.removed(&capstd.Stat{Type: capstd.TypeDir})
+	}
+	return nil
 }
 
 // UnlinkFile is unlink beneath d. Without DirWrite: EPERM.
 func (d *dirFile) UnlinkFile(_ context.Context, path string) error {
 	if !d.perms.allows(DirWrite) {
 		return common.EPERM
+	}
+	if d.budget != nil {
+		return d.removeCounted(path)
 	}
 	return wasiErr(d.d.RemoveFile(path))
 }
@@ -337,12 +356,15 @@ func (d *dirFile) PathSetTimes(_ context.Context, flags common.Lookupflags, path
 // Rename renames oldPath beneath d to newPath beneath newDir. Both sides
 // need DirWrite, and newDir may not allow more than d (a file moved from a
 // directory without FileWrite must not become writable): EPERM otherwise.
-// A newDir of another implementation is EXDEV, unless d itself is
-// read-only (EPERM).
+// A newDir of another implementation, or with another [Budget], is EXDEV,
+// unless d itself is read-only (EPERM).
 func (d *dirFile) Rename(_ context.Context, oldPath string, newDir common.WasiDir, newPath string) error {
 	nd, err := d.peer(newDir)
 	if err != nil {
 		return err
+	}
+	if d.budget != nil {
+		return d.renameCounted(oldPath, nd, newPath)
 	}
 	return wasiErr(d.d.Rename(oldPath, nd.d, newPath))
 }
@@ -356,7 +378,7 @@ func (d *dirFile) Link(_ context.Context, oldFlags common.Lookupflags, oldPath s
 		return err
 	}
 	follow := oldFlags&common.LookupflagsSymlinkFollow != 0
-	return wasiErr(d.d.Link(oldPath, nd.d, newPath, follow))
+	return d.counted(0, func() error { return d.d.Link(oldPath, nd.d, newPath, follow) })
 }
 
 // peer returns the other directory of a rename or link, once both sides
@@ -373,6 +395,9 @@ func (d *dirFile) peer(other common.WasiDir) (*dirFile, error) {
 	}
 	if !nd.perms.allows(DirWrite) || !nd.perms.within(d.perms) {
 		return nil, common.EPERM
+	}
+	if nd.budget != d.budget {
+		return nil, common.EXDEV // nothing moves from one budget's count to another's
 	}
 	return nd, nil
 }

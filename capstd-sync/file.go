@@ -23,6 +23,10 @@ type file struct {
 	write bool           // opened for writing
 	sync  common.Fdflags // SYNC, DSYNC, RSYNC as given at open
 	flags common.Fdflags // the descriptor's flags, kept in step with the system's
+
+	budget *Budget     // the pre-open's, or nil
+	ino    *inodeState // a regular file's state in budget, or nil
+	cut    [][]byte    // scratch for a write cut to what the budget allows
 }
 
 func (f *file) Filetype() common.Filetype { return f.typ }
@@ -93,7 +97,38 @@ func (f *file) SetSize(_ context.Context, size common.Filesize) error {
 	if err != nil {
 		return common.EFBIG
 	}
+	if f.ino != nil {
+		return f.changeSize(n, true, func() error { return f.f.Truncate(n) })
+	}
 	return wasiErr(f.f.Truncate(n))
+}
+
+// changeSize runs op, after which the file's size is end (exact: a
+// truncation) or at least end (an allocation), within the budget: if the
+// growth does not fit, ENOSPC and op is not run.
+func (f *file) changeSize(end int64, exact bool, op func() error) error {
+	ino := f.ino
+	ino.mu.Lock()
+	defer ino.mu.Unlock()
+	delta := end - ino.size
+	if delta > 0 {
+		if err := f.budget.charge(delta, 0); err != nil {
+			return err
+		}
+	}
+	if err := op(); err != nil {
+		if delta > 0 {
+			_ = f.budget.charge(-delta, 0)
+		}
+		return wasiErr(err)
+	}
+	if delta > 0 || exact {
+		if delta < 0 {
+			_ = f.budget.charge(delta, 0)
+		}
+		ino.size = end
+	}
+	return nil
 }
 
 // SetTimes sets the file's times through its descriptor (futimens).
@@ -145,6 +180,9 @@ func (f *file) Allocate(_ context.Context, offset, length common.Filesize) error
 	if err != nil || off+n < off {
 		return common.EFBIG
 	}
+	if f.ino != nil {
+		return f.changeSize(off+n, false, func() error { return f.f.Allocate(off, n) })
+	}
 	return wasiErr(f.f.Allocate(off, n))
 }
 
@@ -187,6 +225,9 @@ func (f *file) Pread(_ context.Context, iovs [][]byte, offset common.Filesize) (
 // that cannot take the data now, it waits as Read does, unless the guest
 // asked for FDFLAGS_NONBLOCK (EAGAIN); a write to a pipe may be short.
 func (f *file) Write(ctx context.Context, iovs [][]byte) (int, error) {
+	if f.ino != nil {
+		return f.writeBudgeted(iovs, -1)
+	}
 	for {
 		n, err := f.f.Writev(iovs)
 		if err == nil {
@@ -223,8 +264,78 @@ func (f *file) Pwrite(_ context.Context, iovs [][]byte, offset common.Filesize) 
 	if err != nil {
 		return 0, err
 	}
+	if f.ino != nil {
+		return f.writeBudgeted(iovs, off)
+	}
 	n, err := f.f.Pwritev(iovs, off)
 	return n, wasiErr(err)
+}
+
+// writeBudgeted writes iovs at off (at the descriptor's offset when off <
+// 0) as far as the budget allows: a write whose growth does not fit is
+// cut to what does (a short write), and is ENOSPC if not one byte does.
+func (f *file) writeBudgeted(iovs [][]byte, off int64) (int, error) {
+	ino := f.ino
+	ino.mu.Lock()
+	defer ino.mu.Unlock()
+	appending := f.flags&common.FdflagsAppend != 0
+	pos := off
+	switch {
+	case off >= 0:
+	case appending:
+		pos = ino.size
+	default:
+		p, err := f.f.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return 0, wasiErr(err)
+		}
+		pos = p
+	}
+	n := int64(iovsLen(iovs))
+	grow, ok := growth(ino.size, pos, n)
+	if !ok {
+		return 0, common.EFBIG
+	}
+	// fd_pwrite on an append file writes at the offset (POSIX) or at
+	// the end (Linux): count the larger, and settle with fstat after.
+	settle := off >= 0 && appending
+	if settle {
+		grow = max(grow, n)
+	}
+	var granted int64
+	if grow > 0 {
+		granted = f.budget.chargeUpTo(grow)
+		if granted < grow {
+			m := n - (grow - granted)
+			if m <= 0 {
+				_ = f.budget.charge(-granted, 0)
+				return 0, common.ENOSPC
+			}
+			f.cut = cutIovs(f.cut, iovs, int(m))
+			iovs = f.cut
+		}
+	}
+	var w int
+	var err error
+	if off >= 0 {
+		w, err = f.f.Pwritev(iovs, off)
+	} else {
+		w, err = f.f.Writev(iovs)
+	}
+	newSize := ino.size
+	if end := pos + int64(w); end > newSize {
+		newSize = end
+	}
+	if settle {
+		if st, err := f.f.Stat(); err == nil {
+			newSize = st.Size
+		}
+	}
+	if grown := max(newSize-ino.size, 0); grown < granted {
+		_ = f.budget.charge(grown-granted, 0)
+	}
+	ino.size = max(ino.size, newSize)
+	return w, wasiErr(err)
 }
 
 // Seek moves the offset; whence has the values of io.SeekStart, SeekCurrent
@@ -240,7 +351,14 @@ func (f *file) Seek(_ context.Context, offset common.Filedelta, whence common.Wh
 	return common.Filesize(off), nil
 }
 
-func (f *file) Close() error { return wasiErr(f.f.Close()) }
+func (f *file) Close() error {
+	err := f.f.Close()
+	if f.ino != nil {
+		f.budget.close(f.ino)
+		f.ino = nil
+	}
+	return wasiErr(err)
+}
 
 // pollFd is -1 for a regular file, which is always ready, and the
 // descriptor of anything else (a FIFO or a device in the tree).
