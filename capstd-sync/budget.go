@@ -157,26 +157,22 @@ func (b *Budget) close(ino *inodeState) {
 }
 
 // removed gives back what the name st described (as lstat saw it just
-// before it was unlinked or replaced) counted: one entry, a symbolic
-// link's target, and a regular file's size when that was its last link
-// (at its last close, when it is open through the budget).
+// before it was unlinked or replaced) counted: one entry, and when that
+// was the last link to a regular file or a symbolic link (which can have
+// hard links too), its size — for a file open through the budget, at its
+// last close.
 func (b *Budget) removed(st *capstd.Stat) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.entries--
-	switch st.Type {
-	case capstd.TypeSymlink:
-		b.bytes -= st.Size
-	case capstd.TypeRegular:
-		if st.Nlink > 1 {
-			return
-		}
-		if ino := b.inodes[inodeKey{st.Dev, st.Ino}]; ino != nil {
-			ino.unlinked = true
-			return
-		}
-		b.bytes -= st.Size
+	if st.Nlink > 1 || st.Type != capstd.TypeRegular && st.Type != capstd.TypeSymlink {
+		return
 	}
+	if ino := b.inodes[inodeKey{st.Dev, st.Ino}]; ino != nil {
+		ino.unlinked = true
+		return
+	}
+	b.bytes -= st.Size
 }
 
 // truncated records that an open with OFLAGS_TRUNC cut the file ino to
@@ -210,10 +206,14 @@ func (b *Budget) opened(st, before *capstd.Stat) *inodeState {
 	return ino
 }
 
-// growth returns how many bytes a file of size grows by when written
-// from pos to end, and whether end overflowed.
+// growth returns how many bytes a file of size grows by when n bytes are
+// written at pos (none when n is 0: an empty write changes nothing), and
+// false if pos+n overflows.
 func growth(size, pos, n int64) (int64, bool) {
-	if pos > math.MaxInt64-n {
+	switch {
+	case n == 0:
+		return 0, true
+	case pos > math.MaxInt64-n:
 		return 0, false
 	}
 	return max(pos+n-size, 0), true

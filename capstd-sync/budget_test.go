@@ -316,3 +316,40 @@ func TestBudgetCreateThroughDanglingLink(t *testing.T) {
 	requireUsed(t, b, 6, 2, "the link and its target")
 	errnoIs(t, common.ENOSPC, d.Symlink(bg, "target2", "dangling2"))
 }
+
+// An empty write far past the end writes nothing, and counts nothing.
+func TestBudgetEmptyWrite(t *testing.T) {
+	b := NewBudget(mib, 10)
+	d, root := budgetTree(t, b, nil)
+	f := openF(t, d, "f", crw)
+	for _, iovs := range [][][]byte{nil, {{}}, {{}, {}}} {
+		n, err := f.Pwrite(bg, iovs, 1<<40)
+		require.NoError(t, err)
+		assert.Zero(t, n)
+		_, err = f.Seek(bg, 1<<40, common.WhenceSet)
+		require.NoError(t, err)
+		n, err = f.Write(bg, iovs)
+		require.NoError(t, err)
+		assert.Zero(t, n)
+	}
+	assert.Zero(t, hostSize(t, root, "f"))
+	requireUsed(t, b, 0, 1, "nothing written")
+	n, err := f.Pwrite(bg, [][]byte{[]byte("x")}, 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	requireUsed(t, b, 11, 1, "the budget's idea of the size was not moved by the empty writes")
+}
+
+// A symbolic link can have hard links: its target counts once, and comes
+// back with its last link.
+func TestBudgetHardLinkedSymlink(t *testing.T) {
+	b := NewBudget(mib, 10)
+	d, _ := budgetTree(t, b, nil)
+	require.NoError(t, d.Symlink(bg, "target", "sym"))
+	require.NoError(t, d.Link(bg, 0, "sym", d, "sym2"))
+	requireUsed(t, b, 6, 2, "one target, two names")
+	require.NoError(t, d.UnlinkFile(bg, "sym"))
+	requireUsed(t, b, 6, 1, "one name left")
+	require.NoError(t, d.UnlinkFile(bg, "sym2"))
+	requireUsed(t, b, 0, 0, "gone")
+}

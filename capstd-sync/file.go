@@ -323,7 +323,7 @@ func (f *file) writeBudgeted(iovs [][]byte, off int64) (int, error) {
 		w, err = f.f.Writev(iovs)
 	}
 	newSize := ino.size
-	if end := pos + int64(w); end > newSize {
+	if end := pos + int64(w); w > 0 && end > newSize {
 		newSize = end
 	}
 	if settle {
