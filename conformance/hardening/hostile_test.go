@@ -191,6 +191,7 @@ type hostileOptions struct {
 	timeout time.Duration
 	stats   *hostileStats
 	opts    []wazeroadapter.Option // a Host of its own with these options, if any
+	budget  *capstdsync.Budget     // for the read-write pre-open, if any
 	// concurrent leaves out the checks of the process's descriptors and
 	// goroutines, which runs beside others cannot make: their caller
 	// checks them after all have ended.
@@ -207,7 +208,7 @@ type hostileRun struct {
 }
 
 // newHostileRun builds the tree and the context of a run of seed.
-func newHostileRun(t *testing.T, seed uint64, calls int) *hostileRun {
+func newHostileRun(t *testing.T, seed uint64, o hostileOptions) *hostileRun {
 	tr := newHostileTree(t)
 	rootDir, err := capstdsync.OpenAmbientDir(tr.root)
 	require.NoError(t, err)
@@ -216,17 +217,22 @@ func newHostileRun(t *testing.T, seed uint64, calls int) *hostileRun {
 	l, err := net.Listen("unix", "@"+uniqueName("hostile"))
 	require.NoError(t, err)
 	report := &bytes.Buffer{}
-	args := []string{"hostile", strconv.FormatUint(seed, 10), strconv.Itoa(calls), strconv.FormatUint(tr.dev, 10)}
+	args := []string{"hostile", strconv.FormatUint(seed, 10), strconv.Itoa(o.calls), strconv.FormatUint(tr.dev, 10)}
 	for _, ino := range tr.inos {
 		args = append(args, strconv.FormatUint(ino, 10))
 	}
-	wasiCtx, err := capstdsync.NewWasiCtxBuilder().
+	b := capstdsync.NewWasiCtxBuilder()
+	if o.budget != nil {
+		b.PreopenDirWithBudget(rootDir, "/", capstdsync.ReadWrite, o.budget)
+	} else {
+		b.PreopenDir(rootDir, "/", capstdsync.ReadWrite)
+	}
+	wasiCtx, err := b.
 		Args(args...).
 		Env("HOME", "/").Env("PWD", "/").
 		Stdin(capstdsync.NewReaderFile(strings.NewReader("standard input\n"))).
 		Stdout(capstdsync.NewWriterFile(report)).
 		Stderr(capstdsync.NewWriterFile(io.Discard)).
-		PreopenDir(rootDir, "/", capstdsync.ReadWrite).
 		PreopenDir(roDir, "/ro", capstdsync.ReadOnly).
 		PreopenSocket(l).
 		Build()
@@ -273,9 +279,10 @@ func runHostile(t *testing.T, seed uint64, o hostileOptions) {
 	fdsBefore := openFds(t)
 	goroutinesBefore := runtime.NumGoroutine()
 
-	run := newHostileRun(t, seed, o.calls)
+	run := newHostileRun(t, seed, o)
 	tr, report := run.tree, run.report
 	before := tr.snapshot(t)
+	usageBefore := treeUsage(t, tr.root)
 	w := tr.watch(t)
 	// At the deadline, the stacks show where a call blocks; then the
 	// context ends the run.
@@ -313,6 +320,17 @@ func runHostile(t *testing.T, seed uint64, o hostileOptions) {
 	}
 	assert.Empty(t, events, "seed %d: files outside the pre-opens were accessed", seed)
 	requireUnchanged(t, before, tr.snapshot(t), fmt.Sprintf("seed %d: the tree outside the read-write pre-open", seed))
+	if o.budget != nil {
+		after := treeUsage(t, tr.root)
+		bytes, entries := o.budget.Used()
+		maxBytes, maxEntries := o.budget.Limits()
+		t.Logf("seed %d: the read-write tree grew by %d bytes and %d entries; the budget counted %d and %d",
+			seed, after.bytes-usageBefore.bytes, after.entries-usageBefore.entries, bytes, entries)
+		assert.LessOrEqual(t, after.bytes-usageBefore.bytes, maxBytes, "seed %d: bytes past the budget", seed)
+		assert.LessOrEqual(t, after.entries-usageBefore.entries, maxEntries, "seed %d: entries past the budget", seed)
+		assert.Equal(t, [2]int64{after.bytes - usageBefore.bytes, after.entries - usageBefore.entries}, [2]int64{bytes, entries},
+			"seed %d: the budget counted what the tree grew by", seed)
+	}
 	if !o.concurrent {
 		requireFdsBack(t, fdsBefore, fmt.Sprintf("seed %d: after the instance closed", seed))
 		goroutinesBack(t, goroutinesBefore, fmt.Sprintf("seed %d: after the instance closed", seed))
@@ -331,7 +349,7 @@ func traceHostile(t *testing.T, seed uint64, o hostileOptions) string {
 	own, err := newEnv(context.Background(), append(o.opts, wazeroadapter.WithTrace(ring))...)
 	require.NoError(t, err)
 	defer own.rt.Close(context.Background())
-	run := newHostileRun(t, seed, o.calls)
+	run := newHostileRun(t, seed, o)
 	defer run.stopped()
 	ctx, cancel := context.WithTimeout(context.Background(), min(o.timeout, 20*time.Second))
 	defer cancel()
@@ -407,6 +425,13 @@ func TestHostileGuest(t *testing.T) {
 			wazeroadapter.WithMaxReaddirEntries(2), wazeroadapter.WithMaxIOBytes(100),
 		}})
 	})
+	// Budgets, so that the hostile calls grow the tree into them.
+	for _, seed := range hostileCorpus[:3] {
+		t.Run(fmt.Sprintf("budget/seed=%d", seed), func(t *testing.T) {
+			runHostile(t, seed, hostileOptions{calls: hostileCalls, timeout: hostileTimeout,
+				budget: capstdsync.NewBudget(64<<10, 16)})
+		})
+	}
 	if t.Failed() {
 		return
 	}
@@ -452,11 +477,16 @@ func indexOf(names []string, name string) int {
 //	go test -run '^$' -fuzz FuzzHostileGuest -fuzztime 10m github.com/capwasi/capwasi/conformance/hardening
 //
 // Plain `go test` runs the seed below; TestHostileGuest runs the fixed
-// corpus.
+// corpus. Odd seeds run under a budget (64 KiB, 16 entries), checked to
+// hold and to count exactly what the tree grew by.
 func FuzzHostileGuest(f *testing.F) {
 	f.Add(uint64(0))
 	f.Fuzz(func(t *testing.T, seed uint64) {
-		runHostile(t, seed, hostileOptions{calls: 1000, timeout: 2 * time.Minute})
+		o := hostileOptions{calls: 1000, timeout: 2 * time.Minute}
+		if seed%2 == 1 { // half the runs under a budget
+			o.budget = capstdsync.NewBudget(64<<10, 16)
+		}
+		runHostile(t, seed, o)
 	})
 }
 
