@@ -7,9 +7,9 @@
 // them. The benchmark's guests (bench, empty) have none: they also build for
 // the host ([BuildNative]), so that the same source runs natively as the
 // reference. The directory abi is not a guest but the package of raw
-// preview1 import declarations that wasicall and hostile share. The sources
-// are embedded, so [Build] works wherever this
-// package is compiled, including from the module cache of a project that
+// preview1 import declarations that wasicall, hostile and grow share. The
+// sources are embedded, so [Build] works wherever this package is
+// compiled, including from the module cache of a project that
 // depends on capwasi. Built programs are cached by the hash of their
 // sources, the target and the Go toolchain, so a guest is compiled once per
 // change.
