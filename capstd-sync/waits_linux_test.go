@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,13 +97,12 @@ func takeLease(t *testing.T, path string) (release func()) {
 		_ = unix.Close(fd)
 		t.Skipf("no leases: %v", err)
 	}
-	released := false
+	var once sync.Once
 	release = func() {
-		if !released {
-			released = true
+		once.Do(func() {
 			_, _ = unix.FcntlInt(uintptr(fd), unix.F_SETLEASE, unix.F_UNLCK)
 			_ = unix.Close(fd)
-		}
+		})
 	}
 	t.Cleanup(release)
 	return release
