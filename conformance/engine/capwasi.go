@@ -50,9 +50,10 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 // CapwasiCtx builds the capstd-sync context that gives a guest what inv
 // describes: its arguments and environment, its directories pre-opened
 // with capstd-sync's WasiCtxBuilder.PreopenHostDir (read-only ones with
-// capstdsync.ReadOnly) or, for an io/fs one, PreopenFS, its listeners, its
-// streams (the process's own inherited, others wrapped with NewReaderFile
-// and NewWriterFile), and its clocks and randomness
+// capstdsync.ReadOnly, read-write ones with inv.Budget when there is one)
+// or, for an io/fs one, PreopenFS, its listeners, its streams (the
+// process's own inherited, others wrapped with NewReaderFile and
+// NewWriterFile), and its clocks and randomness
 // (WasiCtxBuilder.Deterministic, Clocks). It is
 // the one place where capwasi's tools turn host paths into a context.
 // Errors: those of the builder, a directory that cannot be opened among
@@ -83,15 +84,16 @@ func CapwasiCtx(inv *Invocation) (common.WasiCtx, error) {
 		b.Stderr(capstdsync.NewWriterFile(inv.Stderr))
 	}
 	for _, d := range inv.Dirs {
-		perms := capstdsync.ReadWrite
 		switch {
 		case d.FS != nil:
 			b.PreopenFS(d.FS, d.GuestPath)
-			continue
 		case d.ReadOnly:
-			perms = capstdsync.ReadOnly
+			b.PreopenHostDir(d.HostPath, d.GuestPath, capstdsync.ReadOnly)
+		case inv.Budget != nil:
+			b.PreopenHostDirWithBudget(d.HostPath, d.GuestPath, capstdsync.ReadWrite, inv.Budget)
+		default:
+			b.PreopenHostDir(d.HostPath, d.GuestPath, capstdsync.ReadWrite)
 		}
-		b.PreopenHostDir(d.HostPath, d.GuestPath, perms)
 	}
 	for _, l := range inv.Listeners {
 		b.PreopenSocket(l)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/common"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/experimental"
@@ -60,6 +61,11 @@ type Invocation struct {
 	Deterministic bool
 	Seed          int64
 
+	// Budget, when not nil, bounds how much the guest may make the
+	// read-write Dirs grow, together (capwasi only: see capstd-sync's
+	// Budget).
+	Budget *capstdsync.Budget
+
 	// The standard streams. A nil Stdin reads as empty; a nil Stdout or
 	// Stderr discards. The process's own os.Stdin, os.Stdout and
 	// os.Stderr are inherited (a terminal stays a terminal); any other
@@ -75,9 +81,10 @@ type Engine interface {
 	Name() string
 	// Run instantiates inv.Wasm, runs its _start function to the end and
 	// returns the guest's exit code (0 when _start returns). Errors: an
-	// invalid module, a missing directory, a listener given to wazero, a
-	// trap; with Options.Stoppable, when ctx ends first, the error of
-	// wazero's close-on-context-done (a *sys.ExitError) with its code.
+	// invalid module, a missing directory, a listener or a budget given
+	// to wazero, a trap; with Options.Stoppable, when ctx ends first, the
+	// error of wazero's close-on-context-done (a *sys.ExitError) with its
+	// code.
 	Run(ctx context.Context, inv *Invocation) (exitCode uint32, err error)
 }
 

@@ -29,6 +29,9 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 		closeListeners(inv)
 		return 0, errors.New("engine: wazero's WASI cannot be given listeners")
 	}
+	if inv.Budget != nil {
+		return 0, errors.New("engine: wazero's WASI cannot be given a disk budget")
+	}
 	for _, d := range inv.Dirs {
 		if d.FS != nil {
 			continue

@@ -27,9 +27,14 @@
 //	                        random bytes from a generator seeded with SEED
 //	                        (default 0), and no host environment (no
 //	                        --inherit-env, no --env NAME without a value)
+//	--budget-bytes SIZE     let the guest make the read-write directories grow by at most
+//	                        SIZE bytes, together (e.g. 1048576, 512K, 1M, 2G; K, M, G and
+//	                        KiB, MiB, GiB are powers of 1024); past it writes fail with
+//	                        ENOSPC (capstd-sync's Budget says what counts)
+//	--budget-entries N      likewise for the number of new names (files, directories, links)
 //	--engine NAME           capwasi (the default), or wazero to run the module on
 //	                        wazero's built-in WASI instead, for comparison (no
-//	                        --tcplisten or --trace then)
+//	                        --tcplisten, --trace or --budget-* then)
 //
 // "wasi-run testsuite" runs WebAssembly wasi-testsuite directories (NAME.wasm
 // tests with NAME.json specifications, see package testsuite): it prints one
@@ -63,6 +68,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -71,6 +77,7 @@ import (
 	"syscall"
 	"time"
 
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/conformance/engine"
 )
 
@@ -106,14 +113,15 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // config is a parsed command line.
 type config struct {
-	dirs, roDirs, env, listen listFlag
-	inheritEnv, trace         bool
-	cache                     string
-	timeout                   time.Duration
-	deterministic             seedFlag
-	engine                    string
-	module                    string
-	args                      []string
+	dirs, roDirs, env, listen  listFlag
+	inheritEnv, trace          bool
+	cache                      string
+	timeout                    time.Duration
+	deterministic              seedFlag
+	budgetBytes, budgetEntries sizeFlag
+	engine                     string
+	module                     string
+	args                       []string
 }
 
 func parse(args []string, stderr io.Writer) (*config, error) {
@@ -130,6 +138,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.engine, "engine", "capwasi", "the WASI host: `capwasi`, or wazero for wazero's built-in WASI")
 	fs.DurationVar(&c.timeout, "timeout", 0, "stop the guest after `D` (0: never; the guest runs slower with one)")
 	fs.Var(&c.deterministic, "deterministic", "run deterministically: fixed clocks that move only by what the guest waits for, random bytes seeded with SEED (--deterministic=SEED; alone: 0), no host environment")
+	fs.Var(&c.budgetBytes, "budget-bytes", "let the read-write directories grow by at most `SIZE` bytes together (e.g. 1M)")
+	fs.Var(&c.budgetEntries, "budget-entries", "let the read-write directories gain at most `N` names together")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wasi-run [flags] MODULE.wasm [ARGS...]\n       wasi-run testsuite [flags] DIR...")
 		fs.PrintDefaults()
@@ -148,8 +158,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	case c.engine == "capwasi":
 	case c.engine != "wazero":
 		return nil, usageError{fmt.Sprintf("--engine %q: want capwasi or wazero", c.engine)}
-	case len(c.listen) > 0 || c.trace:
-		return nil, usageError{"--tcplisten and --trace need --engine capwasi"}
+	case len(c.listen) > 0 || c.trace || c.budgetBytes.set || c.budgetEntries.set:
+		return nil, usageError{"--tcplisten, --trace and --budget-* need --engine capwasi"}
 	}
 	if c.deterministic.on {
 		if c.inheritEnv {
@@ -240,6 +250,9 @@ func (c *config) invocation(wasm []byte, stdin io.Reader, stdout, stderr io.Writ
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		Deterministic: c.deterministic.on, Seed: c.deterministic.seed,
 	}
+	if c.budgetBytes.set || c.budgetEntries.set {
+		inv.Budget = capstdsync.NewBudget(c.budgetBytes.limit(), c.budgetEntries.limit())
+	}
 	if c.inheritEnv {
 		inv.Env = os.Environ()
 	}
@@ -269,6 +282,49 @@ func (c *config) invocation(wasm []byte, stdin io.Reader, stdout, stderr io.Writ
 		inv.Listeners = append(inv.Listeners, l)
 	}
 	return inv, nil
+}
+
+// sizeFlag is a --budget-* value: a count of bytes or entries, with an
+// optional binary unit.
+type sizeFlag struct {
+	n   int64
+	set bool
+}
+
+func (f *sizeFlag) String() string {
+	if !f.set {
+		return ""
+	}
+	return strconv.FormatInt(f.n, 10)
+}
+
+// Set parses N, NK, NM or NG (or NKiB, NMiB, NGiB): N times 1, 2^10, 2^20
+// or 2^30.
+func (f *sizeFlag) Set(v string) error {
+	num, shift := v, 0
+	for _, u := range []struct {
+		suffix string
+		shift  int
+	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10}, {"M", 20}, {"G", 30}} {
+		if strings.HasSuffix(v, u.suffix) {
+			num, shift = strings.TrimSuffix(v, u.suffix), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64>>shift {
+		return fmt.Errorf("%q: want a count such as 1048576, 512K, 1M or 2G", v)
+	}
+	f.n, f.set = n<<shift, true
+	return nil
+}
+
+// limit is the value, or no limit when the flag was not given.
+func (f *sizeFlag) limit() int64 {
+	if !f.set {
+		return math.MaxInt64
+	}
+	return f.n
 }
 
 // splitDir splits a --dir or --ro-dir value, HOST[::GUEST], into the host

@@ -104,6 +104,10 @@ func TestHostErrors(t *testing.T) {
 		{"no module", nil, true, "no module"},
 		{"empty guest path", []string{"--dir", t.TempDir() + "::", hello}, true, "HOST[::GUEST]"},
 		{"bad listen address", []string{"--tcplisten", "256.0.0.1:0", hello}, false, "256.0.0.1"},
+		{"bad budget", []string{"--budget-bytes", "1X", hello}, true, "1X"},
+		{"negative budget", []string{"--budget-entries", "-1", hello}, true, "-1"},
+		{"budget too large", []string{"--budget-bytes", "9000000000G", hello}, true, "9000000000G"},
+		{"budget on wazero", []string{"--engine", "wazero", "--budget-bytes", "1M", hello}, true, "--budget"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
