@@ -150,8 +150,7 @@ func BenchmarkReaddir10000(b *testing.B) {
 
 // BenchmarkWrite4K measures fd_write and fd_pwrite of 4 KiB to a regular
 // file on tmpfs (/dev/shm where there is one), without and with a budget:
-// what a budget costs a write is one lseek(2) (fd_write) and two
-// uncontended locks.
+// what a budget costs a write is two uncontended locks.
 func BenchmarkWrite4K(b *testing.B) {
 	for _, budget := range []*Budget{nil, NewBudget(1<<62, 1<<62)} {
 		name := "no-budget"

@@ -3,6 +3,7 @@
 package capstdsync
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -352,4 +353,41 @@ func TestBudgetHardLinkedSymlink(t *testing.T) {
 	requireUsed(t, b, 6, 1, "one name left")
 	require.NoError(t, d.UnlinkFile(bg, "sym2"))
 	requireUsed(t, b, 0, 0, "gone")
+}
+
+// Random reads, writes, seeks, pwrites, size changes and appends on one
+// file: after every call the budget counts exactly the file's growth (the
+// budgeted write knows its offset without asking the system).
+func TestBudgetCountsRandomCallsExactly(t *testing.T) {
+	b := NewBudget(1<<40, 10)
+	d, root := budgetTree(t, b, func(root string) { writeFile(t, root, "f", strings.Repeat("x", 5000)) })
+	f := openF(t, d, "f", rw).(*file)
+	rng := rand.New(rand.NewPCG(1, 2))
+	buf := make([]byte, 20000)
+	for i := range 3000 {
+		n := rng.IntN(len(buf))
+		var op string
+		switch rng.IntN(7) {
+		case 0:
+			op = "read"
+			_, _ = f.Read(bg, [][]byte{buf[:n]})
+		case 1, 2:
+			op = "write"
+			_, _ = f.Write(bg, [][]byte{buf[:n/2], buf[n/2 : n]})
+		case 3:
+			op = "seek"
+			_, _ = f.Seek(bg, common.Filedelta(rng.IntN(30000)-10000), common.Whence(rng.IntN(3)))
+		case 4:
+			op = "pwrite"
+			_, _ = f.Pwrite(bg, [][]byte{buf[:n]}, common.Filesize(rng.IntN(30000)))
+		case 5:
+			op = "set_size"
+			_ = f.SetSize(bg, common.Filesize(rng.IntN(30000)))
+		case 6:
+			op = "append"
+			_ = f.SetFdflags(bg, f.flags^common.FdflagsAppend)
+		}
+		used, _ := b.Used()
+		require.Equal(t, hostSize(t, root, "f")-5000, used, "call %d, %s", i, op)
+	}
 }

@@ -27,6 +27,13 @@ type file struct {
 	budget *Budget     // the pre-open's, or nil
 	ino    *inodeState // a regular file's state in budget, or nil
 	cut    [][]byte    // scratch for a write cut to what the budget allows
+	// With a budget, the descriptor's offset, kept in step by Read,
+	// Write and Seek (nothing else moves it: preview1 has no dup), so
+	// that a budgeted write needs no lseek to know where it lands.
+	// offUnknown after an append, which moves it to an end the budget
+	// may not know; the next write that needs it asks with lseek.
+	off        int64
+	offUnknown bool
 }
 
 func (f *file) Filetype() common.Filetype { return f.typ }
@@ -204,6 +211,9 @@ func (f *file) Read(ctx context.Context, iovs [][]byte) (int, error) {
 	for {
 		n, err := f.f.Readv(iovs)
 		if err == nil {
+			if f.ino != nil {
+				f.off += int64(n)
+			}
 			return n, nil
 		}
 		if err := f.retry(ctx, err, false); err != nil {
@@ -284,12 +294,15 @@ func (f *file) writeBudgeted(iovs [][]byte, off int64) (int, error) {
 	case off >= 0:
 	case appending:
 		pos = ino.size
-	default:
+	case f.offUnknown:
 		p, err := f.f.Seek(0, io.SeekCurrent)
 		if err != nil {
 			return 0, wasiErr(err)
 		}
+		f.off, f.offUnknown = p, false
 		pos = p
+	default:
+		pos = f.off
 	}
 	n := int64(iovsLen(iovs))
 	grow, ok := growth(ino.size, pos, n)
@@ -335,6 +348,13 @@ func (f *file) writeBudgeted(iovs [][]byte, off int64) (int, error) {
 		_ = f.budget.charge(grown-granted, 0)
 	}
 	ino.size = max(ino.size, newSize)
+	switch {
+	case off >= 0: // pwrite leaves the offset
+	case appending:
+		f.offUnknown = true
+	default:
+		f.off += int64(w)
+	}
 	return w, wasiErr(err)
 }
 
@@ -348,6 +368,7 @@ func (f *file) Seek(_ context.Context, offset common.Filedelta, whence common.Wh
 	if err != nil {
 		return 0, wasiErr(err)
 	}
+	f.off, f.offUnknown = off, false
 	return common.Filesize(off), nil
 }
 
