@@ -104,18 +104,27 @@ func BenchmarkRead4K(b *testing.B) {
 }
 
 func BenchmarkOpenStatClose(b *testing.B) {
-	d := benchDir(b, 0)
-	b.ReportAllocs()
-	for b.Loop() {
-		f, err := d.OpenFile(bg, "f", rd)
-		if err != nil {
-			b.Fatal(err)
+	for _, budget := range []*Budget{nil, NewBudget(1<<62, 1<<62)} {
+		name := "no-budget"
+		if budget != nil {
+			name = "budget"
 		}
-		_ = f.SetFdflags(bg, common.FdflagsNonblock) // as a Go guest does
-		if _, err := f.Filestat(bg); err != nil {
-			b.Fatal(err)
-		}
-		_ = f.Close()
+		b.Run(name, func(b *testing.B) {
+			d := benchDir(b, 0)
+			d.budget = budget
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := d.OpenFile(bg, "f", rd)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = f.SetFdflags(bg, common.FdflagsNonblock) // as a Go guest does
+				if _, err := f.Filestat(bg); err != nil {
+					b.Fatal(err)
+				}
+				_ = f.Close()
+			}
+		})
 	}
 }
 
