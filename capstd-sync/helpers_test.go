@@ -97,6 +97,30 @@ func assertCancelsWithin100ms(t *testing.T, call func(ctx context.Context) error
 	t.Errorf("returned %v after the cancellation, want < 100ms", best)
 }
 
+// fillThenCancelWrite fills f (a pipe, a FIFO, a socket) with chunks in
+// non-blocking mode until a write is EAGAIN, then asserts that a blocking
+// write waits until cancelled (within 100 ms), and returns how many bytes
+// went in. f is left in blocking mode.
+func fillThenCancelWrite(t *testing.T, f common.WasiFile, chunk []byte) int {
+	t.Helper()
+	require.NoError(t, f.SetFdflags(bg, common.FdflagsNonblock))
+	filled := 0
+	for {
+		n, err := f.Write(bg, [][]byte{chunk})
+		if err != nil {
+			errnoIs(t, common.EAGAIN, err, "non-blocking write to a full %v", f.Filetype())
+			break
+		}
+		filled += n
+	}
+	require.NoError(t, f.SetFdflags(bg, 0))
+	assertCancelsWithin100ms(t, func(ctx context.Context) error {
+		_, err := f.Write(ctx, [][]byte{chunk})
+		return err
+	})
+	return filled
+}
+
 // cancelAfter returns a context cancelled after d.
 func cancelAfter(t *testing.T, d time.Duration) context.Context {
 	t.Helper()

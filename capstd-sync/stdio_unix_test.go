@@ -116,19 +116,8 @@ func TestHostStreamWrite(t *testing.T) {
 
 	// Fill the pipe: a non-blocking write is then EAGAIN, a blocking one
 	// waits until the reader drains it, or until cancelled.
-	require.NoError(t, f.SetFdflags(bg, common.FdflagsNonblock))
 	chunk := make([]byte, 4096)
-	for {
-		if _, err = f.Write(bg, [][]byte{chunk}); err != nil {
-			break
-		}
-	}
-	errnoIs(t, common.EAGAIN, err)
-	require.NoError(t, f.SetFdflags(bg, 0))
-	assertCancelsWithin100ms(t, func(ctx context.Context) error {
-		_, err := f.Write(ctx, [][]byte{chunk})
-		return err
-	})
+	fillThenCancelWrite(t, f, chunk)
 	go func() {
 		time.Sleep(30 * time.Millisecond)
 		for {

@@ -93,22 +93,8 @@ func TestFIFOOpenNeverWaits(t *testing.T) {
 	// A full pipe: a blocking write waits, cancellably; a non-blocking
 	// one is EAGAIN.
 	big := make([]byte, 1<<20)
-	filled := 0
-	require.NoError(t, w.SetFdflags(bg, common.FdflagsNonblock))
-	for {
-		n, err := w.Write(bg, [][]byte{big})
-		if err != nil {
-			errnoIs(t, common.EAGAIN, err)
-			break
-		}
-		filled += n
-	}
+	filled := fillThenCancelWrite(t, w, big)
 	assert.Positive(t, filled)
-	require.NoError(t, w.SetFdflags(bg, 0))
-	assertCancelsWithin100ms(t, func(ctx context.Context) error {
-		_, err := w.Write(ctx, [][]byte{big})
-		return err
-	})
 
 	// The reader drains it: the blocked writer goes on (a short write).
 	go func() {
@@ -189,18 +175,7 @@ func TestSocketWaitsEndOnCancel(t *testing.T) {
 		return err
 	})
 	big := make([]byte, 1<<20)
-	require.NoError(t, f.SetFdflags(bg, common.FdflagsNonblock))
-	for {
-		if _, err := f.Write(bg, [][]byte{big}); err != nil {
-			errnoIs(t, common.EAGAIN, err)
-			break
-		}
-	}
-	require.NoError(t, f.SetFdflags(bg, 0))
-	assertCancelsWithin100ms(t, func(ctx context.Context) error {
-		_, err := f.Write(ctx, [][]byte{big})
-		return err
-	})
+	fillThenCancelWrite(t, f, big)
 	assertCancelsWithin100ms(t, func(ctx context.Context) error {
 		_, err := f.SockSend(ctx, [][]byte{big}, 0)
 		return err

@@ -139,93 +139,81 @@ func sizeStays(fd uint32, call func() uint32) (uint32, bool) {
 	return e1, e1 != 0 && e1 == e2 && size(fd) == before
 }
 
-// newFile creates a file. When it cannot (other guests sharing the
-// budget took the last entry), the way's result is that failure, checked
-// to have left nothing behind, and ok is false.
-func newFile(prefix string) (fd uint32, failed result, ok bool) {
+// withFile creates a file and runs way on it. When the file cannot be
+// created (other guests sharing the budget took the last entry), the
+// way's result is that failure, checked to have left nothing behind.
+func withFile(prefix string, way func(fd uint32, path string) result) result {
 	path := name(prefix)
 	fd, errno := open(path, oflagCreat)
 	if errno != 0 {
-		return 0, result{errno, 0, !exists(path)}, false
+		return result{errno, 0, !exists(path)}
 	}
-	return fd, result{}, true
+	return way(fd, path)
 }
 
 var ways = map[string]func() result{
 	"write": func() result {
-		fd, failed, ok := newFile("w")
-		if !ok {
-			return failed
-		}
-		total, _ := fill(fd)
-		errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, chunk, -1); return e })
-		return result{errno, total, same}
+		return withFile("w", func(fd uint32, _ string) result {
+			total, _ := fill(fd)
+			errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, chunk, -1); return e })
+			return result{errno, total, same}
+		})
 	},
 	"pwrite": func() result {
-		fd, failed, ok := newFile("p")
-		if !ok {
-			return failed
-		}
-		var total uint64
-		var off int64
-		for {
-			n, errno := write(fd, chunk, off)
-			if errno != 0 || n == 0 {
-				break
+		return withFile("p", func(fd uint32, _ string) result {
+			var total uint64
+			var off int64
+			for {
+				n, errno := write(fd, chunk, off)
+				if errno != 0 || n == 0 {
+					break
+				}
+				total += uint64(n)
+				off += int64(n)
 			}
-			total += uint64(n)
-			off += int64(n)
-		}
-		errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, off+chunk); return e })
-		return result{errno, total, same}
+			errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, off+chunk); return e })
+			return result{errno, total, same}
+		})
 	},
 	"far": func() result {
-		fd, failed, ok := newFile("f")
-		if !ok {
-			return failed
-		}
-		errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, 1<<40); return e })
-		e2, same2 := sizeStays(fd, func() uint32 { _, e := write(fd, 1, 2<<20); return e })
-		return result{errno, 0, same && same2 && errno == e2}
+		return withFile("f", func(fd uint32, _ string) result {
+			errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, 1<<40); return e })
+			e2, same2 := sizeStays(fd, func() uint32 { _, e := write(fd, 1, 2<<20); return e })
+			return result{errno, 0, same && same2 && errno == e2}
+		})
 	},
 	"seek": func() result {
-		fd, failed, ok := newFile("s")
-		if !ok {
-			return failed
-		}
-		if abi.FdSeek(fd, 1<<30, 0, ptr(&out[0])) != 0 {
-			return result{}
-		}
-		errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, -1); return e })
-		return result{errno, 0, same}
+		return withFile("s", func(fd uint32, _ string) result {
+			if abi.FdSeek(fd, 1<<30, 0, ptr(&out[0])) != 0 {
+				return result{}
+			}
+			errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, -1); return e })
+			return result{errno, 0, same}
+		})
 	},
 	"allocate": func() result {
-		fd, failed, ok := newFile("a")
-		if !ok {
-			return failed
-		}
-		var total uint64
-		for {
-			if e := abi.FdAllocate(fd, total, chunk); e != 0 {
-				break
+		return withFile("a", func(fd uint32, _ string) result {
+			var total uint64
+			for {
+				if e := abi.FdAllocate(fd, total, chunk); e != 0 {
+					break
+				}
+				total += chunk
 			}
-			total += chunk
-		}
-		errno, same := sizeStays(fd, func() uint32 { return abi.FdAllocate(fd, total, chunk) })
-		return result{errno, total, same}
+			errno, same := sizeStays(fd, func() uint32 { return abi.FdAllocate(fd, total, chunk) })
+			return result{errno, total, same}
+		})
 	},
 	"setsize": func() result {
-		fd, failed, ok := newFile("z")
-		if !ok {
-			return failed
-		}
-		errno, same := sizeStays(fd, func() uint32 { return abi.FdFilestatSetSize(fd, 1<<40) })
-		var total uint64
-		for abi.FdFilestatSetSize(fd, total+chunk) == 0 {
-			total += chunk
-		}
-		e2, same2 := sizeStays(fd, func() uint32 { return abi.FdFilestatSetSize(fd, total+chunk) })
-		return result{errno, total, same && same2 && errno == e2}
+		return withFile("z", func(fd uint32, _ string) result {
+			errno, same := sizeStays(fd, func() uint32 { return abi.FdFilestatSetSize(fd, 1<<40) })
+			var total uint64
+			for abi.FdFilestatSetSize(fd, total+chunk) == 0 {
+				total += chunk
+			}
+			e2, same2 := sizeStays(fd, func() uint32 { return abi.FdFilestatSetSize(fd, total+chunk) })
+			return result{errno, total, same && same2 && errno == e2}
+		})
 	},
 	"files": func() result {
 		return entries("n", func(path string) uint32 {
@@ -264,59 +252,47 @@ var ways = map[string]func() result{
 		})
 	},
 	"unlinked": func() result {
-		path := name("u")
-		fd, errno := open(path, oflagCreat)
-		if errno != 0 {
-			return result{errno, 0, !exists(path)}
-		}
-		total, _ := fill(fd)
-		p, n := str(path)
-		if e := abi.PathUnlinkFile(dirFd, p, n); e != 0 {
-			return result{errno: e}
-		}
-		// Still open: its space is still taken.
-		other, failed, ok := newFile("v")
-		if !ok {
-			return failed
-		}
-		errno, same := sizeStays(other, func() uint32 { _, e := write(other, 1, -1); return e })
-		abi.FdClose(fd)
-		more, _ := fill(other) // closed: given back
-		return result{errno, total, same && more == total}
+		return withFile("u", func(fd uint32, path string) result {
+			total, _ := fill(fd)
+			p, n := str(path)
+			if e := abi.PathUnlinkFile(dirFd, p, n); e != 0 {
+				return result{errno: e}
+			}
+			// Still open: its space is still taken.
+			return withFile("v", func(other uint32, _ string) result {
+				errno, same := sizeStays(other, func() uint32 { _, e := write(other, 1, -1); return e })
+				abi.FdClose(fd)
+				more, _ := fill(other) // closed: given back
+				return result{errno, total, same && more == total}
+			})
+		})
 	},
 	"trunc": func() result {
-		path := name("t")
-		fd, errno := open(path, oflagCreat)
-		if errno != 0 {
-			return result{errno, 0, !exists(path)}
-		}
-		total, _ := fill(fd)
-		abi.FdClose(fd)
-		if fd, errno = open(path, oflagTrunc); errno != 0 {
-			return result{errno: errno}
-		}
-		again, _ := fill(fd)
-		errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, -1); return e })
-		return result{errno, total + again, same && again == total}
+		return withFile("t", func(fd uint32, path string) result {
+			total, _ := fill(fd)
+			abi.FdClose(fd)
+			fd, errno := open(path, oflagTrunc)
+			if errno != 0 {
+				return result{errno: errno}
+			}
+			again, _ := fill(fd)
+			errno, same := sizeStays(fd, func() uint32 { _, e := write(fd, 1, -1); return e })
+			return result{errno, total + again, same && again == total}
+		})
 	},
 	"rename": func() result {
-		path := name("r")
-		fd, errno := open(path, oflagCreat)
-		if errno != 0 {
-			return result{errno, 0, !exists(path)}
-		}
-		total, _ := fill(fd)
-		p, n := str(path)
-		q, m := str(name("r-moved"))
-		if e := abi.PathRename(dirFd, p, n, dirFd, q, m); e != 0 {
-			return result{errno: e}
-		}
-		fd2, failed, ok := newFile("r")
-		if !ok {
-			return failed
-		}
-		errno, same := sizeStays(fd2, func() uint32 { _, e := write(fd2, 1, -1); return e })
-		return result{errno, total, same}
+		return withFile("r", func(fd uint32, path string) result {
+			total, _ := fill(fd)
+			p, n := str(path)
+			q, m := str(name("r-moved"))
+			if e := abi.PathRename(dirFd, p, n, dirFd, q, m); e != 0 {
+				return result{errno: e}
+			}
+			return withFile("r", func(fd2 uint32, _ string) result {
+				errno, same := sizeStays(fd2, func() uint32 { _, e := write(fd2, 1, -1); return e })
+				return result{errno, total, same}
+			})
+		})
 	},
 }
 
