@@ -14,9 +14,9 @@ import (
 // directory entries. Give it to a pre-open with
 // [WasiCtxBuilder.PreopenDirWithBudget] or
 // [WasiCtxBuilder.PreopenHostDirWithBudget] (or [NewWasiDirWithBudget] and
-// [WasiCtxBuilder.Preopen]); one
-// Budget may be given to several pre-opens, of one instance or of many,
-// and then bounds their growth together. It is safe for concurrent use.
+// [WasiCtxBuilder.Preopen]); one Budget may be given to several pre-opens,
+// of one instance or of many, and then bounds their growth together. It is
+// safe for concurrent use.
 //
 // What is counted, through the pre-opens that have the budget (and the
 // directories and files opened beneath them), relative to how the trees
@@ -27,11 +27,11 @@ import (
 //     fd_pwrite past the end (a write far past it counts the whole gap:
 //     sparse files count by their size), fd_allocate and
 //     fd_filestat_set_size beyond the end; and a symbolic link's target,
-//     by its length. Shrinking a file (fd_filestat_set_size, OFLAGS_TRUNC)
-//     gives the difference back; removing a file's last link gives its
-//     size back (when the file is still open through the budget, at its
-//     last close); removing a symbolic link gives its target's length
-//     back.
+//     by its length; a file or link with several hard links counts once.
+//     Shrinking a file (fd_filestat_set_size, OFLAGS_TRUNC) gives the
+//     difference back; removing the last link of a file or a symbolic
+//     link gives its size back (for a file still open through the budget,
+//     at its last close, as its blocks stay taken until then).
 //   - Entries: every name created (a file by OFLAGS_CREAT, a directory, a
 //     symbolic link, a hard link) counts one; every name removed (unlink,
 //     rmdir, a rename that replaces its target) gives one back.
@@ -41,10 +41,10 @@ import (
 // database for ENOSPC and an I/O error for EDQUOT), and changes nothing —
 // except fd_write and fd_pwrite, which, like a write to a nearly full
 // disk, write what fits (a short write) and fail with ENOSPC only when not
-// one byte fits. Renames and hard links between
-// pre-opens with different budgets (or one with a budget and one
-// without) fail with EXDEV, as between file systems, so that nothing moves
-// out of one budget's count into another's.
+// one byte fits. Renames and hard links between pre-opens with different
+// budgets (or one with a budget and one without) fail with EXDEV, as
+// between file systems, so that nothing moves out of one budget's count
+// into another's.
 //
 // What it does not count: the file system's own metadata (inodes, a
 // directory's blocks, the blocks of a long link target; the entry limit
