@@ -384,7 +384,7 @@ func (d *dirFile) Link(_ context.Context, oldFlags common.Lookupflags, oldPath s
 // peer returns the other directory of a rename or link, once both sides
 // allow it: d's own permission first (EPERM, before anything else, as
 // package common's check order asks), then the other side's kind (EXDEV)
-// and permission.
+// and permission, then the budgets (EXDEV unless the same).
 func (d *dirFile) peer(other common.WasiDir) (*dirFile, error) {
 	if !d.perms.allows(DirWrite) {
 		return nil, common.EPERM
