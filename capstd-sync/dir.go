@@ -33,8 +33,10 @@ func OpenAmbientDir(path string) (*Dir, error) { return capstd.OpenAmbientDir(pa
 // that change what perms does not allow are EPERM and change nothing.
 // Readdir lists "." and ".." and every entry with its inode and type as
 // the system's directory reading returns them (getdents64 on Linux, no
-// stat per entry), resumes from any cookie it returned, and allocates
-// nothing in the steady state.
+// stat per entry), hands out cookies that count entries (below 2^31, as
+// the contract requires, never the host's 64-bit offsets), resumes from any
+// cookie it returned from the checkpoint before it (see
+// [capstd.DirReader]), and allocates nothing in the steady state.
 func NewWasiDir(d *Dir, perms Perms) (common.WasiDir, error) {
 	if d == nil || d.Fd() == ^uintptr(0) {
 		return nil, common.EBADF

@@ -12,9 +12,21 @@ import (
 // with its inode number and type; the type costs no stat(2) except on file
 // systems that do not report it (DT_UNKNOWN). Every entry carries a cookie,
 // Next, that resumes the listing right after it; cookie 0 is the start.
-// Cookies are opaque: on Linux they are the file system's d_off values
-// (seekable directory offsets); elsewhere they count entries from the start
-// and Seek re-reads the directory up to them.
+// A cookie counts entries: the Next of the k-th entry since the start is k,
+// so every cookie is below 2^31 (a listing that would go past that fails
+// with EOVERFLOW) and fits the 32-bit long of a C library's telldir. The
+// host's own positions (Linux's d_off, 64-bit hashes on ext4) are never
+// handed out. On Linux the DirReader keeps a checkpoint, the directory
+// offset of the first entry, for every buffer of records it reads (16
+// bytes per 8 KiB of records), so Seek to any cookie is one lseek(2), at
+// most a few getdents64(2) calls to count from the checkpoint before it,
+// and nothing when the cookie is in the buffer; elsewhere Seek re-reads the
+// directory from the start up to the cookie. While the directory is
+// unchanged, a cookie resumes with the same entries every time. When
+// entries are created or removed after the listing started, a cookie still
+// resumes at the same count from its checkpoint, so an entry near the
+// change may be skipped or listed twice; Seek(0) starts a new listing,
+// which sees the directory as it is now.
 //
 // Iterating does not allocate: Next returns a pointer to an entry inside
 // the DirReader whose Name is a view of an internal buffer, both valid only
@@ -41,6 +53,11 @@ type DirEntry struct {
 	Next uint64
 }
 
+// maxCookie is the largest cookie a DirReader hands out: cookies stay
+// below 2^31, so that a C library on a 32-bit target can keep one in a
+// long (wasi-libc's telldir does).
+const maxCookie = 1<<31 - 1
+
 // newDirReader returns a DirReader owning fd.
 func newDirReader(fd int, name string) *DirReader {
 	r := &DirReader{name: name}
@@ -61,7 +78,8 @@ func (r *DirReader) label() string {
 }
 
 // Next returns the next entry, or nil and io.EOF at the end of the
-// directory. Other errors are *PathError.
+// directory. Other errors are *PathError; past the 2^31-1st entry, one
+// wrapping EOVERFLOW.
 func (r *DirReader) Next() (*DirEntry, error) {
 	if !r.acquire() {
 		return nil, closedErr("readdir", r.label())
@@ -79,8 +97,9 @@ func (r *DirReader) Next() (*DirEntry, error) {
 
 // Seek makes the listing continue at cookie: 0 (the start, a rewind) or a
 // Next value the DirReader returned before. Seeking to the current position
-// ([DirReader.Cookie]) costs nothing. A cookie that was never returned
-// gives an unspecified position or EINVAL, never a crash.
+// ([DirReader.Cookie]) costs nothing. A cookie past the end of the listing
+// makes it end; a cookie that was never returned gives an unspecified
+// position, never a crash.
 func (r *DirReader) Seek(cookie uint64) error {
 	if !r.acquire() {
 		return closedErr("seekdir", r.label())

@@ -51,6 +51,10 @@ func (r *DirReader) next() (*DirEntry, error) {
 		if ino == 0 || namlen == 0 { // deleted or empty: skipped, uncounted
 			continue
 		}
+		if r.pos >= maxCookie {
+			r.off -= reclen // stay before it: the error comes again
+			return nil, syscall.EOVERFLOW
+		}
 		name := rec[direntName : int(direntName)+namlen]
 		t := typeOfDirent(rec[direntType])
 		if rec[direntType] == unix.DT_UNKNOWN {

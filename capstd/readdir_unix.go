@@ -9,11 +9,23 @@ const direntBufSize = 8192
 
 // dirBuf holds the records a DirReader has read from the system.
 type dirBuf struct {
-	buf   []byte   // records from the system, allocated on first use
-	off   int      // next unread record in buf
-	end   int      // end of the records in buf
-	start uint64   // the cookie of buf's first record (Linux)
-	ent   DirEntry // the entry Next returned last
+	buf []byte   // records from the system, allocated on first use
+	off int      // next unread record in buf
+	end int      // end of the records in buf
+	ent DirEntry // the entry Next returned last
+
+	// Linux only: where the records in buf and the next record come from.
+	start  uint64 // the cookie (entry count) of buf's first record
+	dstart int64  // the directory offset buf was read from
+	doff   int64  // the directory offset of the record at off
+	marks  []mark // checkpoints of the listing since its start, by cookie
+}
+
+// mark is a checkpoint: the entry with cookie idx (the idx-th since the
+// start) begins at directory offset off.
+type mark struct {
+	idx uint64
+	off int64
 }
 
 // fill reads the next records of fd into b.buf with read; it returns io.EOF

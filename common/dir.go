@@ -47,11 +47,25 @@ type WasiDir interface {
 	// for the first, otherwise the Next cookie of an entry a previous call
 	// returned. It returns the number of entries filled, which is 0 only
 	// at the end of the directory, and may be fewer than len(entries).
-	// The listing includes "." and "..". It is stable while the directory
-	// is unchanged: resuming from any cookie it returned gives the same
-	// remaining entries. A cookie it never returned: the listing may end
-	// or EINVAL. Names may alias the implementation's buffers until the
-	// next call (see [DirEntry]).
+	// The listing includes "." and "..".
+	//
+	// Every cookie is below 2^31 (1<<31 - 1 at most), so that a guest can
+	// keep it in 32 bits: wasi-libc's telldir returns it as a long, which
+	// is 32 bits on wasm32, and a larger cookie comes back truncated or
+	// negative. A listing with more entries than that fails with
+	// EOVERFLOW. Counting entries from the start (the Next of the k-th
+	// entry is k) meets this, whatever the host's own positions are.
+	//
+	// The listing is stable while the directory is unchanged: resuming
+	// from any cookie returned since the last DircookieStart gives the
+	// same remaining entries, in any order of calls, and costs no more
+	// than reading from the entry before it (no re-reading from the
+	// start). When entries are created or removed meanwhile, resuming
+	// still works, but an entry near the change may be skipped or listed
+	// twice; DircookieStart starts a listing of the directory as it is
+	// now. A cookie past the end ends the listing; a cookie never
+	// returned: the listing may end or EINVAL. Names may alias the
+	// implementation's buffers until the next call (see [DirEntry]).
 	Readdir(ctx context.Context, cookie Dircookie, entries []DirEntry) (n int, err error)
 
 	// Symlink creates a symbolic link at path whose content is target

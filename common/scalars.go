@@ -27,7 +27,8 @@ type Linkcount uint64
 
 // Dircookie is a position in a directory listing (the spec's dircookie, a
 // u64): [DircookieStart] is the first entry, and each [Dirent] carries the
-// cookie of the entry that follows it.
+// cookie of the entry that follows it. Implementations hand out cookies
+// below 2^31 ([WasiDir.Readdir]).
 type Dircookie uint64
 
 // DircookieStart is the cookie of the first entry of a directory.

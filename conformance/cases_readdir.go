@@ -13,9 +13,10 @@ import (
 // Cases of fd_readdir. A listing's order is the implementation's, so the
 // checks parse the dirents (24 bytes: d_next u64, d_ino u64, d_namlen u32,
 // d_type u8, then the name) rather than match bytes in place. Resuming from
-// cookies is checked with a Go guest, whose os.ReadDir lists through a small
-// buffer and resumes from the cookie of the last whole entry: the probe's
-// variables hold 32 bits, and a cookie may need 64.
+// cookies is checked with Go guests: os.ReadDir lists through a small
+// buffer and resumes from the cookie of the last whole entry, and
+// dircookies keeps every cookie in 32 bits, as wasi-libc's telldir does,
+// and seeks back to each.
 
 // dirent is one parsed directory entry.
 type dirent struct {
@@ -221,6 +222,19 @@ fd_readdir 3 buf:64 0 ` + badPtr + `             => EFAULT`,
 			Tree:       manyFiles(1000),
 			Funcs:      []string{"fd_readdir"},
 			WantStdout: []string{"/big holds 1000 entries:", "file.0\n", "file.999\n"},
+		},
+		Case{
+			// The Readdir contract: cookies below 2^31, so that a guest
+			// can keep them in 32 bits (wasi-libc's telldir returns a
+			// long), each resuming the listing at the entry after the one
+			// it came with, in any order. 1,202 entries: several host
+			// buffers of records.
+			Name:       "fd_readdir/cookies-kept-in-32-bits",
+			Guest:      "dircookies",
+			GuestArgs:  []string{"big"},
+			Tree:       manyFiles(1200),
+			Funcs:      []string{"fd_readdir", "path_open"},
+			WantStdout: []string{"1202 entries, every cookie below 2^31, all 1202 resumed\n"},
 		},
 	)
 }
