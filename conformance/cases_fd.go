@@ -181,6 +181,7 @@ fd_pwrite 3 iov:"x" 0 out:4                     => ` + dirContentErrnos,
 			Tree:  mkTree("f=data"),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4>r => ESUCCESS
+fd_fdstat_set_rights $r RIGHTS_FD_READ 0        => ESUCCESS
 fd_pread $r iovout:4 0 out:4                    => ENOTCAPABLE
 fd_pwrite $r iov:"x" 0 out:4                    => EBADF|ENOTCAPABLE
 path_open 3 0 s:"f" 0 RIGHTS_FD_WRITE|RIGHTS_FD_SEEK 0 0 out:4>w => ESUCCESS
@@ -259,15 +260,18 @@ fd_tell $fd ` + badPtr + `                       => EFAULT`,
 		Case{
 			// FD_TELL alone allows fd_tell and a seek of 0 from the current
 			// offset, nothing else; without FD_TELL and FD_SEEK fd_tell is
-			// refused.
+			// refused. (Rights narrowed with fd_fdstat_set_rights, as
+			// everywhere: see cases_rights.go.)
 			Name: "fd_seek/fd_tell-rights",
 			Tree: mkTree("f=data"),
 			Script: `
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_TELL 0 0 out:4>t => ESUCCESS
+fd_fdstat_set_rights $t RIGHTS_FD_READ|RIGHTS_FD_TELL 0 => ESUCCESS
 fd_tell $t out:8                                => ESUCCESS u64:0
 fd_seek $t 0 WHENCE_CUR out:8                   => ESUCCESS u64:0
 fd_seek $t 2 WHENCE_SET out:8                   => ENOTCAPABLE
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4>n => ESUCCESS
+fd_fdstat_set_rights $n RIGHTS_FD_READ 0        => ESUCCESS
 fd_tell $n out:8                                => ENOTCAPABLE
 fd_seek $n 0 WHENCE_CUR out:8                   => ENOTCAPABLE`,
 		},
@@ -320,6 +324,7 @@ fd_advise $fd 0 0 6                             => EINVAL
 fd_advise $fd 0 0 0xFFFFFFFF                    => EINVAL
 fd_advise 99 0 0 ADVICE_NORMAL                  => EBADF
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4>n => ESUCCESS
+fd_fdstat_set_rights $n RIGHTS_FD_READ 0        => ESUCCESS
 fd_advise $n 0 0 ADVICE_NORMAL                  => ENOTCAPABLE
 fd_advise 2 0 0 ADVICE_NORMAL                   => ESPIPE`,
 		},
@@ -345,6 +350,7 @@ fd_filestat_get $fd out:64                      => ESUCCESS u64@32:110`,
 fd_allocate 99 0 1                              => EBADF
 fd_allocate 3 0 1                               => ` + dirContentErrnos + `
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_WRITE 0 0 out:4>n => ESUCCESS
+fd_fdstat_set_rights $n RIGHTS_FD_READ|RIGHTS_FD_WRITE 0 => ESUCCESS
 fd_allocate $n 0 100                            => ENOTCAPABLE
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_ALLOCATE 0 0 out:4>r => ESUCCESS
 fd_allocate $r 0 100                            => EBADF|ENOTCAPABLE`,
@@ -373,6 +379,7 @@ fd_datasync 3                                   => ENOTCAPABLE`,
 fd_sync 99                                      => EBADF
 fd_datasync 99                                  => EBADF
 path_open 3 0 s:"f" 0 RIGHTS_FD_READ 0 0 out:4>n => ESUCCESS
+fd_fdstat_set_rights $n RIGHTS_FD_READ 0        => ESUCCESS
 fd_sync $n                                      => ENOTCAPABLE
 fd_datasync $n                                  => ENOTCAPABLE
 fd_sync 2                                       => EINVAL

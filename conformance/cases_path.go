@@ -189,6 +189,7 @@ path_open 3 0 s:"d" OFLAGS_CREAT|OFLAGS_EXCL 0 0 0 out:4 => EEXIST`,
 			Script: `
 path_open 3 0 s:"f" OFLAGS_CREAT|OFLAGS_TRUNC RIGHTS_FD_READ|RIGHTS_FD_WRITE 0 0 out:4>fd => ESUCCESS
 fd_read $fd iovout:100 out:4                    => ESUCCESS _ u32:0
+fd_fdstat_set_rights $fd RIGHTS_FD_READ|RIGHTS_FD_WRITE 0 => ESUCCESS
 fd_filestat_get $fd out:64                      => ENOTCAPABLE
 path_filestat_get 3 0 s:"f" out:64              => ESUCCESS u64@32:0`,
 			Check: wantFile("f", ""),

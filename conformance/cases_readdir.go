@@ -207,6 +207,7 @@ path_open 3 0 s:"f" 0 RIGHTS_FD_READ|RIGHTS_FD_READDIR 0 0 out:4>f => ESUCCESS
 fd_readdir $f buf:64 0 out:4                    => ENOTDIR
 fd_readdir 1 buf:64 0 out:4                     => ENOTDIR|EBADF
 path_open 3 0 s:"d" OFLAGS_DIRECTORY RIGHTS_PATH_OPEN 0 0 out:4>d => ESUCCESS
+fd_fdstat_set_rights $d RIGHTS_PATH_OPEN 0      => ESUCCESS
 fd_readdir $d buf:64 0 out:4                    => ENOTCAPABLE
 fd_readdir 3 ` + badPtr + ` 64 0 out:4           => EFAULT
 fd_readdir 3 sp:"x" ` + badLen + ` 0 out:4       => EFAULT

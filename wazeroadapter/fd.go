@@ -210,6 +210,13 @@ func fdFdstatSetRights(_ context.Context, in *instance, _ api.Module, stack []ui
 	return common.ESUCCESS
 }
 
+// fdFilestatGet reports the file's attributes. A standard stream that is
+// not a regular file (a pipe, a terminal, /dev/null) is reported with its
+// type and every other field 0, as wasmtime and wazero report the standard
+// streams: its device, inode, size and times are the host's, not the
+// guest's (wasmtime's preview1 test fd_filestat_get expects 0 size and
+// times). A regular file given as a standard stream keeps its attributes,
+// so that a guest can size its input.
 func fdFilestatGet(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
 	e, errno := in.withRights(u32(stack[0]), common.RightsFdFilestatGet)
 	if errno != common.ESUCCESS {
@@ -222,6 +229,9 @@ func fdFilestatGet(ctx context.Context, in *instance, mod api.Module, stack []ui
 	st, err := e.file.Filestat(ctx)
 	if err != nil {
 		return common.ErrnoOf(err)
+	}
+	if e.isStdio && st.Filetype != common.FiletypeRegularFile {
+		st = common.Filestat{Filetype: st.Filetype}
 	}
 	putFilestat(mem, ptr, &st)
 	return common.ESUCCESS

@@ -158,7 +158,7 @@ func TestFdReadWriteErrors(t *testing.T) {
 }
 
 func TestFdPreadPwrite(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	fd := openFile(t, g, "f", rw|common.RightsFdSeek|common.RightsFdTell, 0)
 	p, n := g.str("0123")
 	iovs, cnt := g.iovecs([2]uint64{p, n})
@@ -205,7 +205,7 @@ func TestFdPreadPwrite(t *testing.T) {
 }
 
 func TestFdSeekTell(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	fd, errno := g.open(3, "a.txt", 0, common.RightsFdRead|common.RightsFdSeek|common.RightsFdTell, 0, 0)
 	require.Equal(t, common.ESUCCESS, errno)
 	off := g.out(8)
@@ -319,7 +319,7 @@ func TestFdRenumber(t *testing.T) {
 }
 
 func TestFdFdstatGet(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	st, errno := g.fdstat(1)
 	require.Equal(t, common.ESUCCESS, errno)
 	assert.Equal(t, common.FiletypeCharacterDevice, st.Filetype)
@@ -350,7 +350,7 @@ func TestFdFdstatGet(t *testing.T) {
 }
 
 func TestFdFdstatSetFlags(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	fd := openFile(t, g, "f", rw|common.RightsFdFdstatSetFlags, 0)
 	require.Equal(t, common.ESUCCESS, g.call("fd_fdstat_set_flags", uint64(fd), uint64(common.FdflagsNonblock|common.FdflagsAppend)))
 	st, _ := g.fdstat(fd)
@@ -364,7 +364,7 @@ func TestFdFdstatSetFlags(t *testing.T) {
 }
 
 func TestFdFdstatSetRights(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	rights := rw | common.RightsFdSeek | common.RightsFdTell
 	fd := openFile(t, g, "f", rights, 0)
 	require.Equal(t, common.ESUCCESS, g.call("fd_fdstat_set_rights", uint64(fd), uint64(rights&^rw), 0))
@@ -384,7 +384,7 @@ func TestFdFdstatSetRights(t *testing.T) {
 }
 
 func TestFdFilestatGet(t *testing.T) {
-	g, c := newGuest(t)
+	g, c := newStrictGuest(t)
 	root := c.preopens[0].Dir.(*memDir)
 	fd, errno := g.open(3, "a.txt", 0, common.RightsFdRead|common.RightsFdFilestatGet, 0, 0)
 	require.Equal(t, common.ESUCCESS, errno)
@@ -424,7 +424,7 @@ func TestFdFilestatSetSize(t *testing.T) {
 }
 
 func TestFdFilestatSetTimes(t *testing.T) {
-	g, c := newGuest(t)
+	g, c := newStrictGuest(t)
 	root := c.preopens[0].Dir.(*memDir)
 	fd := openFile(t, g, "f", common.RightsFdRead|common.RightsFdFilestatSetTimes, 0)
 	n := root.n.children["f"]
@@ -449,7 +449,7 @@ func TestFdFilestatSetTimes(t *testing.T) {
 }
 
 func TestFdAdvise(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	fd := openFile(t, g, "f", rw|common.RightsFdAdvise, 0)
 	for advice := range uint64(6) {
 		assert.Equal(t, common.ESUCCESS, g.call("fd_advise", uint64(fd), 0, 10, advice))
@@ -477,7 +477,7 @@ func TestFdAllocate(t *testing.T) {
 }
 
 func TestFdSyncDatasync(t *testing.T) {
-	g, _ := newGuest(t)
+	g, _ := newStrictGuest(t)
 	fd := openFile(t, g, "f", rw|common.RightsFdSync|common.RightsFdDatasync, 0)
 	assert.Equal(t, common.ESUCCESS, g.call("fd_sync", uint64(fd)))
 	assert.Equal(t, common.ESUCCESS, g.call("fd_datasync", uint64(fd)))

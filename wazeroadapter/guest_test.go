@@ -23,6 +23,8 @@ type testEnv struct {
 var (
 	sharedEnvOnce sync.Once
 	sharedEnv     *testEnv
+	strictEnvOnce sync.Once
+	strictEnv     *testEnv
 )
 
 // defaultEnv returns the package's shared runtime and Host with default
@@ -32,6 +34,15 @@ func defaultEnv(t testing.TB) *testEnv {
 		sharedEnv = buildEnv(t, wazero.NewRuntime(context.Background()))
 	})
 	return sharedEnv
+}
+
+// strictRightsEnv returns a shared runtime and Host with WithStrictRights,
+// for the tests of the specification's rights model.
+func strictRightsEnv(t testing.TB) *testEnv {
+	strictEnvOnce.Do(func() {
+		strictEnv = buildEnv(t, wazero.NewRuntime(context.Background()), WithStrictRights())
+	})
+	return strictEnv
 }
 
 // newEnv returns a runtime of its own with a Host built with opts, closed
@@ -76,6 +87,13 @@ func (e *testEnv) start(t testing.TB, w common.WasiCtx) *guest {
 func newGuest(t testing.TB) (*guest, *fakeCtx) {
 	c, _, _ := newFakeCtx()
 	return defaultEnv(t).start(t, c), c
+}
+
+// newStrictGuest starts a guest on the shared Host with strict rights
+// (WithStrictRights) and a fresh fake context.
+func newStrictGuest(t testing.TB) (*guest, *fakeCtx) {
+	c, _, _ := newFakeCtx()
+	return strictRightsEnv(t).start(t, c), c
 }
 
 // call calls the preview1 function name with raw parameters and returns

@@ -22,6 +22,7 @@ type fdEntry struct {
 	rights
 	preopen   string // the guest path, when isPreopen
 	isPreopen bool
+	isStdio   bool // a standard stream the instance started with (see fdFilestatGet)
 }
 
 // binding ties an instance to the module it serves. It never changes once
@@ -54,6 +55,7 @@ type instance struct {
 	maxComponents int    // WithMaxPathComponents
 	maxReaddir    int    // WithMaxReaddirEntries
 	maxIO         uint32 // WithMaxIOBytes
+	strictRights  bool   // WithStrictRights
 	fds           fdTable[fdEntry]
 
 	args, environ         []string
@@ -84,13 +86,14 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		maxComponents: h.opts.maxPathComponents,
 		maxReaddir:    h.opts.maxReaddirEntries,
 		maxIO:         h.opts.maxIOBytes,
+		strictRights:  h.opts.strictRights,
 		fds:           fdTable[fdEntry]{limit: h.opts.maxOpenFiles},
 		clocks:        w.Clocks(),
 		random:        w.Random(),
 		sched:         w.Sched(),
 	}
 	var errs []error
-	add := func(what string, f common.WasiFile, dir common.WasiDir, guestPath string, isPreopen bool) {
+	add := func(what string, f common.WasiFile, dir common.WasiDir, guestPath string, isPreopen, isStdio bool) {
 		if f == nil {
 			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: nil %s", what))
 			return
@@ -100,6 +103,7 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 			e.dir, e.typ = dir, common.FiletypeDirectory
 			e.preopen, e.isPreopen = guestPath, true
 		}
+		e.isStdio = isStdio
 		e.rights = fileRights(f, e.typ)
 		if !h.takeFile() {
 			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: the Host's instances hold %d descriptors already (WithMaxHostOpenFiles): %w",
@@ -113,19 +117,19 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 			_ = f.Close()
 		}
 	}
-	add("Stdin", w.Stdin(), nil, "", false)
-	add("Stdout", w.Stdout(), nil, "", false)
-	add("Stderr", w.Stderr(), nil, "", false)
+	add("Stdin", w.Stdin(), nil, "", false, true)
+	add("Stdout", w.Stdout(), nil, "", false, true)
+	add("Stderr", w.Stderr(), nil, "", false, true)
 	for i, p := range w.Preopens() {
 		what := fmt.Sprintf("Preopens()[%d] (%q)", i, p.GuestPath)
 		if p.Dir == nil {
-			add(what, nil, nil, "", true)
+			add(what, nil, nil, "", true, false)
 		} else {
-			add(what, p.Dir, p.Dir, p.GuestPath, true)
+			add(what, p.Dir, p.Dir, p.GuestPath, true, false)
 		}
 	}
 	for i, s := range w.Sockets() {
-		add(fmt.Sprintf("Sockets()[%d]", i), s, nil, "", false)
+		add(fmt.Sprintf("Sockets()[%d]", i), s, nil, "", false, false)
 	}
 
 	in.args, in.environ = w.Args(), w.Environ()

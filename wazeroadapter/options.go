@@ -48,6 +48,7 @@ type options struct {
 	maxIOBytes        uint32
 	maxArgsEnvSize    uint64
 	maxHostOpenFiles  int64 // 0: half the process's descriptor limit, found by Instantiate
+	strictRights      bool
 	trace             io.Writer
 	err               error // the first invalid option
 }
@@ -164,6 +165,28 @@ func atLeastOne(name string, n int, set func(*options)) Option {
 		}
 		set(o)
 	}
+}
+
+// WithStrictRights makes path_open give a descriptor only the rights the
+// guest asks for, as the preview1 specification describes: a directory
+// opened with rights_base 0 can do nothing, and a file opened with FD_READ
+// alone cannot seek or stat. By default the rights asked for only choose
+// whether a file is opened for reading (FD_READ or FD_READDIR) and writing
+// (FD_WRITE), and everything else comes from the directory it is opened
+// through, as wasmtime does since 2023 (see the rights model in
+// docs/architecture.md). Rights a guest drops with fd_fdstat_set_rights,
+// and what a read-only pre-open refuses, are enforced in both modes.
+//
+// Strict rights break programs written for wasmtime's preview1 since 2023:
+// wasmtime's own preview1 test programs open their scratch directory with
+// path_open(fd, 0, ".", OFLAGS_DIRECTORY, 0, 0, 0) and then create, write,
+// rename and remove files through it, which strict rights refuse with
+// ENOTCAPABLE; so do other programs that pass 0 or few rights to path_open
+// and then use the descriptor fully. Programs built on wasi-libc, Go's
+// syscall package or the wasi-testsuite ask for the rights they use and run
+// in both modes.
+func WithStrictRights() Option {
+	return func(o *options) { o.strictRights = true }
 }
 
 // WithTrace logs every WASI call of every instance to w, one line per call,

@@ -146,8 +146,9 @@ func pathLink(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 // PATH_OPEN, and PATH_CREATE_FILE for OFLAGS_CREAT and
 // PATH_FILESTAT_SET_SIZE for OFLAGS_TRUNC; its inheriting rights must allow
 // the synchronous-I/O fdflags asked for. The new descriptor's rights are
-// computed by openedRights; the access the file is opened with comes from
-// the rights asked for (see openAccess). A full table: EMFILE; the Host's
+// computed by openedRights (the rights asked for count only under
+// WithStrictRights); the access the file is opened with comes from the
+// rights asked for (see openAccess). A full table: EMFILE; the Host's
 // instances holding WithMaxHostOpenFiles together: ENFILE; both before the
 // implementation is called.
 func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
@@ -208,7 +209,7 @@ func (in *instance) open(ctx context.Context, e *fdEntry, path string, opts comm
 		_ = f.Close()
 		return common.ENOTDIR
 	}
-	ne.rights = openedRights(f, ne.typ, reqBase, reqInheriting, e.rights, opts.Read, opts.Write)
+	ne.rights = openedRights(f, ne.typ, reqBase, reqInheriting, e.rights, opts.Read, opts.Write, in.strictRights)
 	return in.insert(mem, out, ne) // e is invalid from here on
 }
 

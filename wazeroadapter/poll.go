@@ -14,12 +14,13 @@ import (
 //
 // Errors of the call: no subscription, more than the Host allows
 // (2×WithMaxOpenFiles+64), an unknown event type, clock id or subscription
-// clock flag: EINVAL; an array outside the memory: EFAULT. A subscription
-// whose descriptor is not open (EBADF) or lacks the right to be polled
-// (ENOTCAPABLE: fd_read needs FD_READ or POLL_FD_READWRITE, fd_write needs
-// FD_WRITE or POLL_FD_READWRITE, as the specification describes
-// POLL_FD_READWRITE) is not an error of the call: it comes back at once as
-// an event carrying that errno.
+// clock flag: EINVAL; an array outside the memory: EFAULT; a subscription
+// whose descriptor is not open: EBADF, no event written (wasmtime's answer;
+// the specification leaves it open). A subscription whose descriptor lacks
+// the right to be polled (ENOTCAPABLE: fd_read needs FD_READ or
+// POLL_FD_READWRITE, fd_write needs FD_WRITE or POLL_FD_READWRITE, as the
+// specification describes POLL_FD_READWRITE) is not an error of the call:
+// it comes back at once as an event carrying that errno.
 func pollOneoff(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
 	inPtr, outPtr, n, nevents := u32(stack[0]), u32(stack[1]), u32(stack[2]), u32(stack[3])
 	if n == 0 || n > in.host.maxSubs {
@@ -74,7 +75,7 @@ func (in *instance) subscription(s *common.Subscription, b []byte) common.Errno 
 		e, ok := in.fds.Get(s.Fd)
 		switch {
 		case !ok:
-			s.Err = common.EBADF
+			return common.EBADF
 		case e.heldBase&pollRights(s.Type) == 0:
 			s.Err = common.ENOTCAPABLE
 		default:

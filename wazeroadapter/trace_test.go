@@ -36,7 +36,7 @@ func (s *syncBuffer) lines() []string {
 
 func TestTrace(t *testing.T) {
 	var log syncBuffer
-	env := newEnv(t, WithTrace(&log))
+	env := newEnv(t, WithTrace(&log), WithStrictRights())
 	c, _, _ := newFakeCtx()
 	g := env.start(t, c)
 	id := g.instance().id
