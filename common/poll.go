@@ -93,9 +93,11 @@ type Subscription struct {
 	// EventtypeFdRead or EventtypeFdWrite and Err is ESUCCESS.
 	File WasiFile
 	// Err, when not ESUCCESS, is why the binding could not resolve Fd
-	// (EBADF for a closed descriptor, ENOTCAPABLE for missing rights). The
-	// scheduler must treat the subscription as ready at once and report an
-	// event of the subscription's type with this error.
+	// (ENOTCAPABLE for missing rights; EBADF for a descriptor that is not
+	// open, from a binding that does not fail the whole call for it, as
+	// wazeroadapter does). The scheduler must treat the subscription as
+	// ready at once and report an event of the subscription's type with
+	// this error.
 	Err Errno
 }
 

@@ -14,10 +14,11 @@ import (
 
 // capwasiEngine runs guests on wazeroadapter, by default over capstd-sync.
 type capwasiEngine struct {
-	cache     wazero.CompilationCache
-	trace     io.Writer
-	stoppable bool
-	newCtx    func(*Invocation) (common.WasiCtx, error)
+	cache        wazero.CompilationCache
+	trace        io.Writer
+	stoppable    bool
+	strictRights bool
+	newCtx       func(*Invocation) (common.WasiCtx, error)
 }
 
 func (*capwasiEngine) Name() string { return "capwasi" }
@@ -28,6 +29,9 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 	var opts []wazeroadapter.Option
 	if e.trace != nil {
 		opts = append(opts, wazeroadapter.WithTrace(e.trace))
+	}
+	if e.strictRights {
+		opts = append(opts, wazeroadapter.WithStrictRights())
 	}
 	host, err := wazeroadapter.Instantiate(ctx, rt, opts...)
 	if err != nil {

@@ -96,6 +96,10 @@ type Options struct {
 	// Trace, when not nil, receives one line per WASI call (capwasi only;
 	// wazero's WASI has no such hook and ignores it).
 	Trace io.Writer
+	// StrictRights gives capwasi's path_open the rights model of the
+	// specification (wazeroadapter.WithStrictRights): a descriptor gets
+	// only the rights asked for. wazero's WASI has no rights and ignores it.
+	StrictRights bool
 	// Stoppable makes a guest stop when the context of its Run ends, even
 	// in its own code: wazero's close-on-context-done, which checks at every
 	// loop and call of the guest and makes its code up to 3x slower.
@@ -135,7 +139,7 @@ func New(name string, opts Options) (Engine, error) {
 		if newCtx == nil {
 			newCtx = CapwasiCtx
 		}
-		return &capwasiEngine{cache: cache, trace: opts.Trace, stoppable: opts.Stoppable, newCtx: newCtx}, nil
+		return &capwasiEngine{cache: cache, trace: opts.Trace, stoppable: opts.Stoppable, strictRights: opts.StrictRights, newCtx: newCtx}, nil
 	}
 	return &wazeroEngine{cache: cache, stoppable: opts.Stoppable}, nil
 }

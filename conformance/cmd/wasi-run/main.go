@@ -18,6 +18,10 @@
 //	--inherit-env           pass the whole host environment
 //	--tcplisten ADDR        pre-open a TCP listener on ADDR (e.g. 127.0.0.1:8080); repeatable
 //	--trace                 log every WASI call to stderr
+//	--strict-rights         path_open gives a descriptor only the rights asked for, as
+//	                        the preview1 specification says (the default follows
+//	                        wasmtime: the rights asked for choose only read/write
+//	                        access; see wazeroadapter.WithStrictRights)
 //	--cache DIR             compilation cache directory (default: capwasi/wazero in the
 //	                        user cache directory); --cache="" disables it
 //	--timeout D             stop the guest after D (e.g. 30s); exit status 1
@@ -34,7 +38,7 @@
 //	--budget-entries N      likewise for the number of new names (files, directories, links)
 //	--engine NAME           capwasi (the default), or wazero to run the module on
 //	                        wazero's built-in WASI instead, for comparison (no
-//	                        --tcplisten, --trace or --budget-* then)
+//	                        --tcplisten, --trace, --budget-* or --strict-rights then)
 //
 // "wasi-run testsuite" runs WebAssembly wasi-testsuite directories (NAME.wasm
 // tests with NAME.json specifications, see package testsuite): it prints one
@@ -114,7 +118,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // config is a parsed command line.
 type config struct {
 	dirs, roDirs, env, listen  listFlag
-	inheritEnv, trace          bool
+	inheritEnv, trace, strict  bool
 	cache                      string
 	timeout                    time.Duration
 	deterministic              seedFlag
@@ -134,6 +138,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.inheritEnv, "inherit-env", false, "pass the whole host environment")
 	fs.Var(&c.listen, "tcplisten", "pre-open a TCP listener on `ADDR` (repeatable)")
 	fs.BoolVar(&c.trace, "trace", false, "log every WASI call to stderr")
+	fs.BoolVar(&c.strict, "strict-rights", false, "path_open gives only the rights asked for, as the specification says (breaks programs written for wasmtime, which open directories with rights 0)")
 	fs.StringVar(&c.cache, "cache", engine.DefaultCacheDir(), "compilation cache `DIR` (empty: none)")
 	fs.StringVar(&c.engine, "engine", "capwasi", "the WASI host: `capwasi`, or wazero for wazero's built-in WASI")
 	fs.DurationVar(&c.timeout, "timeout", 0, "stop the guest after `D` (0: never; the guest runs slower with one)")
@@ -158,8 +163,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	case c.engine == "capwasi":
 	case c.engine != "wazero":
 		return nil, usageError{fmt.Sprintf("--engine %q: want capwasi or wazero", c.engine)}
-	case len(c.listen) > 0 || c.trace || c.budgetBytes.set || c.budgetEntries.set:
-		return nil, usageError{"--tcplisten, --trace and --budget-* need --engine capwasi"}
+	case len(c.listen) > 0 || c.trace || c.strict || c.budgetBytes.set || c.budgetEntries.set:
+		return nil, usageError{"--tcplisten, --trace, --strict-rights and --budget-* need --engine capwasi"}
 	}
 	if c.deterministic.on {
 		if c.inheritEnv {
@@ -222,7 +227,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	opts := engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0}
+	opts := engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0, StrictRights: c.strict}
 	if c.trace {
 		opts.Trace = stderr
 	}

@@ -108,6 +108,7 @@ func TestHostErrors(t *testing.T) {
 		{"negative budget", []string{"--budget-entries", "-1", hello}, true, "-1"},
 		{"budget too large", []string{"--budget-bytes", "9000000000G", hello}, true, "9000000000G"},
 		{"budget on wazero", []string{"--engine", "wazero", "--budget-bytes", "1M", hello}, true, "--budget"},
+		{"strict rights on wazero", []string{"--engine", "wazero", "--strict-rights", hello}, true, "--strict-rights"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,6 +127,22 @@ func errorsAs(err error, ue *usageError) bool {
 		*ue = u
 	}
 	return ok
+}
+
+// TestStrictRights: a directory opened with rights 0 (as wasmtime's test
+// programs open theirs) creates a file by default; --strict-rights refuses
+// it with ENOTCAPABLE (76). The probe takes numbers: OFLAGS_DIRECTORY is 2,
+// OFLAGS_CREAT 1.
+func TestStrictRights(t *testing.T) {
+	script := "path_open 3 0 s:\".\" 2 0 0 0 out:4>d\npath_open $d 0 s:\"f\" 1 0 0 0 out:4\n"
+	dir := t.TempDir()
+	_, stdout, _, err := runCLI(t, script, "--dir", dir+"::/", build(t, "wasicall"))
+	require.NoError(t, err)
+	assert.Regexp(t, `^path_open 0 \S+\npath_open 0 \S+\n$`, stdout)
+	assert.FileExists(t, filepath.Join(dir, "f"))
+	_, stdout, _, err = runCLI(t, script, "--strict-rights", "--dir", t.TempDir()+"::/", build(t, "wasicall"))
+	require.NoError(t, err)
+	assert.Regexp(t, `^path_open 0 \S+\npath_open 76\b`, stdout)
 }
 
 func TestTraceLogsCalls(t *testing.T) {
