@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/capwasi/capwasi/common"
 )
@@ -78,6 +79,22 @@ fd_fdstat_get $d out:24                         => ESUCCESS u64@8&RIGHTS_PATH_FI
 path_open $d 0 s:"file" OFLAGS_TRUNC 0 0 0 out:4 => EPERM|ENOTCAPABLE
 path_open $d 0 s:"file" 0 RIGHTS_FD_READ 0 0 out:4 => ESUCCESS`,
 			Check: checkAll(wantFile("sub/file", ""), wantFile("sub/other", "")),
+		},
+		Case{
+			// wasi-testsuite path_open_read_without_rights: a directory that
+			// dropped FD_READ from both its sets opens a file with rights 0;
+			// the file has FD_READ in neither set, and fd_read is EBADF.
+			Name: "path_open/read-without-rights",
+			Tree: mkTree("d/", "d/file=x"),
+			Script: `
+path_open 3 0 s:"d" OFLAGS_DIRECTORY 0 0 0 out:4>d => ESUCCESS
+fd_fdstat_set_rights $d ` + preopenBaseRights + ` ` + strings.Replace(preopenInheritingRights, "|RIGHTS_FD_READ|", "|", 1) + ` => ESUCCESS
+fd_fdstat_get $d out:24                         => ESUCCESS u64@8&RIGHTS_FD_READ:0,u64@16&RIGHTS_FD_READ:0
+path_open $d 0 s:"file" 0 0 0 0 out:4>f         => ESUCCESS
+fd_fdstat_get $f out:24                         => ESUCCESS u64@8&RIGHTS_FD_READ:0,u64@16&RIGHTS_FD_READ:0
+fd_read $f iovout:1 out:4                       => EBADF
+path_unlink_file $d s:"file"                    => ESUCCESS`,
+			Check: wantAbsent("d/file"),
 		},
 		Case{
 			// wasmtime's preview1 test programs (since 2023) open their
