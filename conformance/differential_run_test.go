@@ -40,6 +40,7 @@ var wazeroReasons = map[string]string{
 	"fd_fdstat_set_rights":               "wazero has no rights model: fd_fdstat_set_rights is ENOSYS, fd_fdstat_get reports every right, and no call checks one",
 	"path_open/directory-rights":         "wazero has no rights model: a directory opened with few rights may still do everything",
 	"path_open/rights-within":            "wazero has no rights model: requested rights are neither narrowed to the directory's inheriting rights nor enforced",
+	"path_open/read-without":             "wazero has no rights model: fd_fdstat_set_rights is ENOSYS, every descriptor reports FD_READ, and a file opened with rights 0 is read",
 	"path_open/sync-flags":               "wazero has no rights model: the synchronous-I/O flags need no rights",
 	"path_open/trunc-refused":            "wazero has no rights model: dropping PATH_FILESTAT_SET_SIZE does not stop OFLAGS_TRUNC",
 	"fd_seek/fd_tell-rights":             "wazero has no rights model: a descriptor without FD_SEEK/FD_TELL may seek",
