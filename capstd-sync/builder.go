@@ -379,10 +379,11 @@ func (b *WasiCtxBuilder) Deterministic(seed int64) *WasiCtxBuilder {
 // and environment larger than [WasiCtxBuilder.MaxArgsEnvSize] allows (also
 // wrapping [common.E2BIG]), a second Build, a host directory of
 // [WasiCtxBuilder.PreopenHostDir] that cannot be opened, an fs.FS of
-// [WasiCtxBuilder.PreopenFS] whose root is not a directory, a listener that
-// cannot be a socket file, and a failure to get the scheduler's wake-up
-// descriptor. On error nothing given to the builder has been taken or
-// closed, and nothing Build opened stays open.
+// [WasiCtxBuilder.PreopenFS] whose root is not a directory, and a listener
+// that cannot be a socket file. (The scheduler's wake-up descriptor is
+// made when the guest first waits, not here: see [Sched].) On error
+// nothing given to the builder has been taken or closed, and nothing Build
+// opened stays open.
 func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 	if b.built {
 		return nil, fmt.Errorf("%w: Build called twice", ErrInvalidBuilder)
@@ -459,11 +460,7 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 		}
 		sockets = append(sockets, f)
 	}
-	sched, err := NewSched(c.clocks)
-	if err != nil {
-		return fail(fmt.Errorf("capstdsync: scheduler: %w", err))
-	}
-	c.sched = sched
+	c.sched, _ = NewSched(c.clocks) // holds nothing yet, and never fails
 	c.preopens, c.sockets = preopens, sockets
 	for i, f := range b.stdio {
 		if f == nil {

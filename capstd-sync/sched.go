@@ -43,9 +43,14 @@ import (
 //
 // A cancelled context ends a blocked Poll within milliseconds, through a
 // wake-up descriptor (an eventfd on Linux, a pipe elsewhere), and Poll then
-// returns the context's error. Poll is safe for concurrent use; concurrent
-// calls beyond the first use descriptors of their own for the duration of
-// the call. Close releases the wake-up descriptor.
+// returns the context's error. The wake-up descriptor is made by the first
+// Poll that has to wait with a context that can be cancelled or for a
+// common.Pollable file, and kept until Close: a guest that never waits
+// holds none. When the system cannot make it, that Poll fails with EMFILE,
+// ENFILE or ENOMEM, and the next one tries again. Poll is safe for
+// concurrent use; concurrent calls beyond the first use a wake-up
+// descriptor of their own, when they wait, for the duration of the call.
+// Close releases the wake-up descriptor.
 //
 // With [VirtualClocks], time passes only in Poll, and without waiting:
 // when no file subscription is ready at the moment of the call (the
@@ -64,31 +69,31 @@ type Sched struct {
 	clocks  common.Clocks
 	virtual *VirtualClocks // clocks, when they are virtual
 	mu      sync.Mutex     // guards state, the scratch space of the uncontended Poll
-	state   *pollState
+	state   pollState
 	closed  bool
 }
 
 // NewSched returns a scheduler whose clock subscriptions are read from
 // clocks ([SystemClocks] when nil); when clocks is a *[VirtualClocks], its
-// clock subscriptions advance them instead of waiting. It fails only when
-// the system cannot give it a wake-up descriptor (EMFILE, ENFILE).
+// clock subscriptions advance them instead of waiting. It holds no system
+// resource until a Poll waits (see [Sched]), and its error is always nil
+// (it once reported a failure to make the wake-up descriptor, which Poll
+// now reports).
 func NewSched(clocks common.Clocks) (*Sched, error) {
 	if clocks == nil {
 		clocks = SystemClocks()
 	}
-	st, err := newPollState()
-	if err != nil {
-		return nil, err
-	}
 	virtual, _ := clocks.(*VirtualClocks)
-	return &Sched{clocks: clocks, virtual: virtual, state: st}, nil
+	return &Sched{clocks: clocks, virtual: virtual}, nil
 }
 
 // pollState is the scratch space of one Poll call: reused by the
 // uncontended path so that polling allocates nothing in the steady state.
+// Its zero value is ready to use.
 type pollState struct {
-	wake  waker
-	timer *time.Timer           // for systems that wait on timers (unsupported.go)
+	wake  waker                 // made by the first wait that needs it (awake)
+	woken bool                  // wake is made
+	timer *time.Timer           // for systems that wait on timers (unsupported.go), made on first use
 	fds   []pollFd              // the descriptors to poll
 	sys   sysPollFds            // the system's form of fds, with the wake-up descriptor last
 	slots []int                 // per subscription: its index in fds, or -1, or inProcess
@@ -100,18 +105,29 @@ type pollState struct {
 	ready []bool                // per subscription: ready without waiting
 }
 
-func newPollState() (*pollState, error) {
+// awake makes the wake-up descriptor, unless it is made already. Errors:
+// EMFILE, ENFILE, ENOMEM.
+func (ps *pollState) awake() error {
+	if ps.woken {
+		return nil
+	}
 	w, err := newWaker()
 	if err != nil {
-		return nil, wasiErr(err)
+		return wasiErr(err)
 	}
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return &pollState{wake: w, timer: t}, nil
+	ps.wake, ps.woken = w, true
+	return nil
 }
 
+// close releases the wake-up descriptor, if it was made.
 func (ps *pollState) close() error {
-	ps.timer.Stop()
+	if ps.timer != nil {
+		ps.timer.Stop()
+	}
+	if !ps.woken {
+		return nil
+	}
+	ps.woken = false
 	return ps.wake.close()
 }
 
@@ -148,17 +164,14 @@ func (s *Sched) Poll(ctx context.Context, subs []common.Subscription, events []c
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	ps := s.state
+	ps := &s.state
 	if s.mu.TryLock() {
 		defer s.mu.Unlock()
 		if s.closed {
 			return 0, common.EBADF
 		}
 	} else {
-		var err error
-		if ps, err = newPollState(); err != nil {
-			return 0, err
-		}
+		ps = new(pollState)
 		defer ps.close()
 	}
 	return s.poll(ctx, ps, subs, events)
@@ -233,7 +246,23 @@ func (s *Sched) poll(ctx context.Context, ps *pollState, subs []common.Subscript
 		if s.virtual != nil && timeout > 0 {
 			timeout, virtualWait = 0, true // look at the files, do not wait
 		}
-		if len(ps.fds) > 0 || timeout != 0 {
+		polled := false // ps.fds hold this round's outcome
+		if timeout != 0 && !ps.woken && (ctx.Done() != nil || len(ps.waits) > 0) {
+			// Something may have to end this wait early: that needs the
+			// wake-up descriptor, unless a descriptor is ready already.
+			if len(ps.fds) > 0 {
+				if err := pollFds(ctx, ps, 0); err != nil {
+					return 0, err
+				}
+				polled = ps.anyFdReady()
+			}
+			if !polled {
+				if err := ps.awake(); err != nil {
+					return 0, err
+				}
+			}
+		}
+		if !polled && (len(ps.fds) > 0 || timeout != 0) {
 			var stop func()
 			if len(ps.waits) > 0 && timeout != 0 {
 				stop = watch(ps.waits, ps.wake)

@@ -25,12 +25,14 @@ func pollFds(ctx context.Context, ps *pollState, timeout time.Duration) error {
 		}
 		sys = append(sys, unix.PollFd{Fd: int32(p.fd), Events: events})
 	}
-	sys = append(sys, unix.PollFd{Fd: int32(ps.wake.readFd()), Events: unix.POLLIN})
+	if ps.woken && timeout != 0 {
+		sys = append(sys, unix.PollFd{Fd: int32(ps.wake.readFd()), Events: unix.POLLIN})
+	}
 	ps.sys = sys
 
 	var stop func() bool
 	if ctx.Done() != nil && timeout != 0 {
-		stop = context.AfterFunc(ctx, ps.wake.wake)
+		stop = context.AfterFunc(ctx, ps.wake.wake) // Sched.poll made it
 	}
 	start := time.Now()
 	var err error

@@ -259,8 +259,8 @@ func TestSchedPollableAndDescriptorsInOnePoll(t *testing.T) {
 // is left for the next poll and no drain waits for a wake-up already
 // consumed.
 func TestWakeUpsAreCounted(t *testing.T) {
-	ps, err := newPollState()
-	require.NoError(t, err)
+	ps := new(pollState)
+	require.NoError(t, ps.awake())
 	defer ps.close()
 	ready := make(chan struct{})
 	close(ready)
@@ -283,4 +283,46 @@ func TestWakeUpsAreCounted(t *testing.T) {
 	left, err := pollOne(ps.wake.readFd(), false, 0)
 	require.NoError(t, err)
 	assert.False(t, left, "no wake-up is left behind")
+}
+
+// TestSchedWakerIsLazy: a context holds no wake-up descriptor until its
+// guest waits in a poll that something may have to end early; polls that
+// do not wait (zero timeouts, ready files) and waits that nothing can end
+// early (a context that is never cancelled, no Pollable file) make none.
+// The first wait that needs one makes it, later ones reuse it, and Close
+// releases it.
+func TestSchedWakerIsLazy(t *testing.T) {
+	before := openFds(t)
+	if before < 0 {
+		t.Skip("no /proc/self/fd")
+	}
+	wasiCtx, err := NewWasiCtxBuilder().Build()
+	require.NoError(t, err)
+	assert.Equal(t, before, openFds(t), "Build opens nothing")
+	s := wasiCtx.Sched().(*Sched)
+	r, w := pipe(t, 0)
+	_, err = unix.Write(w, []byte("x"))
+	require.NoError(t, err)
+	cancellable, cancel := context.WithCancel(bg)
+	defer cancel()
+	for _, subs := range [][]common.Subscription{
+		{clockSub(1, common.ClockidMonotonic, 0, false)},
+		{fdSub(1, common.EventtypeFdRead, NewNullFile()), clockSub(2, common.ClockidMonotonic, time.Hour, false)},
+		{fdSub(1, common.EventtypeFdRead, newHostStream(r, true)), clockSub(2, common.ClockidMonotonic, time.Hour, false)},
+	} {
+		_, _, err = poll(t, s, cancellable, subs...)
+		require.NoError(t, err)
+	}
+	_, _, err = poll(t, s, bg, clockSub(1, common.ClockidMonotonic, time.Millisecond, false))
+	require.NoError(t, err)
+	assert.Equal(t, before+2, openFds(t), "no wake-up descriptor (the test's pipe is the +2)")
+	assert.False(t, s.state.woken)
+
+	for range 3 {
+		_, _, err = poll(t, s, cancellable, clockSub(1, common.ClockidMonotonic, time.Millisecond, false))
+		require.NoError(t, err)
+		assert.Equal(t, before+3, openFds(t), "one wake-up descriptor, made once")
+	}
+	require.NoError(t, wasiCtx.Close())
+	assert.Equal(t, before+2, openFds(t), "Close releases it")
 }

@@ -32,14 +32,18 @@ func pollFds(ctx context.Context, ps *pollState, timeout time.Duration) error {
 	}
 	var expired <-chan time.Time
 	if timeout >= 0 {
-		ps.timer.Reset(timeout)
+		if ps.timer == nil {
+			ps.timer = time.NewTimer(timeout)
+		} else {
+			ps.timer.Reset(timeout)
+		}
 		defer ps.timer.Stop()
 		expired = ps.timer.C
 	}
 	select {
 	case <-expired:
 		return nil
-	case <-ps.wake.c:
+	case <-ps.wake.c: // nil, never ready, until a wait made it
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
