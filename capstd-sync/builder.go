@@ -58,14 +58,15 @@ const DefaultMaxArgsEnvSize = 2 << 20
 
 // preopenSpec is one pre-opened directory, in one of four forms: a Dir
 // given by the caller (dir), a host path Build opens (host), any
-// implementation's directory (any), or an io/fs file system Build wraps
-// (fsys).
+// implementation's directory (any), an io/fs file system Build wraps
+// (fsys), or a SharedDir (shared).
 type preopenSpec struct {
 	guestPath string
 	dir       *Dir
 	host      string
 	any       common.WasiDir
 	fsys      fs.FS
+	shared    *SharedDir
 	perms     Perms
 	budget    *Budget // see budget.go
 }
@@ -199,6 +200,8 @@ func (b *WasiCtxBuilder) InheritStdio() *WasiCtxBuilder {
 // [FileWrite] alone). Directories are numbered from 3 in the order of the
 // Preopen* calls. A nil or closed dir, the same dir twice, an empty
 // guestPath, one containing NUL, and a guestPath given twice are invalid.
+// The built context owns dir; to give one directory to many contexts, use
+// [WasiCtxBuilder.PreopenSharedDir].
 func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *WasiCtxBuilder {
 	switch {
 	case dir == nil:
@@ -227,6 +230,25 @@ func (b *WasiCtxBuilder) PreopenHostDir(hostPath, guestPath string, perms Perms)
 		return b.fail("PreopenHostDir: empty host path for %q", guestPath)
 	}
 	return b.addPreopen("PreopenHostDir", preopenSpec{guestPath: guestPath, host: hostPath, perms: perms})
+}
+
+// PreopenSharedDir gives the guest the directory of s under the name
+// guestPath, with perms, as [WasiCtxBuilder.PreopenDir] does, through the
+// host descriptor every context pre-opening s shares (see [SharedDir]):
+// the built context takes a reference to s, which its directory gives
+// back when it is closed. The permissions are this context's own: one
+// guest may get s read-only and another read-write. A nil s, an s already
+// closed (by [SharedDir.Close]) and the guestPath rules of PreopenDir are
+// invalid; the same s may be pre-opened more than once.
+func (b *WasiCtxBuilder) PreopenSharedDir(s *SharedDir, guestPath string, perms Perms) *WasiCtxBuilder {
+	switch {
+	case s == nil:
+		return b.fail("PreopenSharedDir: nil SharedDir for %q", guestPath)
+	case s.isClosed():
+		b.errs = append(b.errs, fmt.Errorf("%w: PreopenSharedDir: SharedDir for %q is closed: %w", ErrInvalidBuilder, guestPath, fs.ErrClosed))
+		return b
+	}
+	return b.addPreopen("PreopenSharedDir", preopenSpec{guestPath: guestPath, shared: s, perms: perms})
 }
 
 // Preopen gives the guest dir, a directory of any implementation of
@@ -438,6 +460,12 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 				return fail(fmt.Errorf("capstdsync: PreopenFS %q: %w", p.guestPath, err))
 			}
 			d = fd
+		case p.shared != nil:
+			if !p.shared.acquire() { // closed since PreopenSharedDir
+				return fail(fmt.Errorf("%w: PreopenSharedDir: SharedDir for %q is closed: %w", ErrInvalidBuilder, p.guestPath, fs.ErrClosed))
+			}
+			opened = append(opened, sharedRef{p.shared})
+			d = &dirFile{d: p.shared.d, shared: p.shared, perms: p.perms}
 		default:
 			dir, err := OpenAmbientDir(p.host)
 			if err != nil {

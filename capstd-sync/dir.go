@@ -48,7 +48,8 @@ func NewWasiDir(d *Dir, perms Perms) (common.WasiDir, error) {
 // them.
 type dirFile struct {
 	common.UnimplementedDir
-	d      *capstd.Dir
+	d      *capstd.Dir // nil once a shared pre-open is closed
+	shared *SharedDir  // the SharedDir d belongs to, for a shared pre-open
 	perms  Perms
 	flags  common.Fdflags    // as given at open, NONBLOCK as set since
 	rd     *capstd.DirReader // the listing, opened by the first Readdir
@@ -109,10 +110,16 @@ func (d *dirFile) Sync(context.Context) error { return wasiErr(syncDir(d.d)) }
 
 func (d *dirFile) Datasync(ctx context.Context) error { return d.Sync(ctx) }
 
+// Close closes the directory, or, for a shared pre-open, gives back its
+// reference to the SharedDir; later calls are EBADF, as on a closed Dir.
 func (d *dirFile) Close() error {
 	if d.rd != nil {
 		_ = d.rd.Close()
 		d.rd = nil
+	}
+	if s := d.shared; s != nil {
+		d.shared, d.d = nil, nil
+		return wasiErr(s.release())
 	}
 	return wasiErr(d.d.Close())
 }
@@ -394,6 +401,9 @@ func (d *dirFile) peer(other common.WasiDir) (*dirFile, error) {
 	nd, ok := other.(*dirFile)
 	if !ok || nd == nil {
 		return nil, common.EXDEV
+	}
+	if nd.d == nil { // a closed shared pre-open (capstd would take nil for d itself)
+		return nil, common.EBADF
 	}
 	if !nd.perms.allows(DirWrite) || !nd.perms.within(d.perms) {
 		return nil, common.EPERM

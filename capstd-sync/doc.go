@@ -24,7 +24,9 @@
 //
 //   - [NewWasiDir] (and [WasiCtxBuilder.PreopenDir]): a [common.WasiDir]
 //     over a [Dir], with [Perms]; the directories and files opened through
-//     it inherit those permissions.
+//     it inherit those permissions. [SharedDir] (and
+//     [WasiCtxBuilder.PreopenSharedDir]): one directory that many contexts
+//     pre-open through one host descriptor, each with its own [Perms].
 //   - [NewFSDir] (and [WasiCtxBuilder.PreopenFS]): a read-only
 //     [common.WasiDir] over any io/fs file system (embed.FS, fstest.MapFS,
 //     os.DirFS, *zip.Reader), built on package common's read-only defaults
