@@ -2,6 +2,7 @@ package wazeroadapter
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"math"
@@ -37,6 +38,18 @@ type Host struct {
 	// openFiles counts the descriptors of all instances, against
 	// opts.maxHostOpenFiles (0: no limit).
 	openFiles atomic.Int64
+	// live counts the bound instances not released yet; untilSweep, the
+	// instantiations left before the next releaseClosed.
+	live, untilSweep atomic.Int64
+	// memories caches whether the last compiled module instantiated has
+	// a memory (asking wazero builds a map each time).
+	memories atomic.Pointer[compiledMemory]
+}
+
+// compiledMemory says whether compiled has a memory, exported or imported.
+type compiledMemory struct {
+	compiled wazero.CompiledModule
+	has      bool
 }
 
 // instanceKey is the context key under which InstantiateModule passes the
@@ -112,8 +125,15 @@ func (h *Host) Close(ctx context.Context) error { return h.mod.Close(ctx) }
 // closed, then wasiCtx.Close is called, exactly once. wazero v1.12.0 does
 // not always say when a module closes: with close-on-context-done, a
 // module its context watcher closes just as a call returns is closed
-// without notice (see releaseClosed). Such an instance is released by
-// the Host's next InstantiateModule, or by [Host.Run] before it returns.
+// without notice (see releaseClosed). Such an instance is released by a
+// later InstantiateModule of the Host (the next one while fewer than eight
+// instances live, else within a quarter as many as live), or by
+// [Host.Run] before it returns.
+//
+// A nil config is wazero.NewModuleConfig() with a random source set: a
+// config without one makes wazero seed a pseudo-random generator for
+// every instance (about 15 µs), which this Host never reads; set one
+// (WithRandSource) in a config of your own.
 //
 // Errors: those of wazero's InstantiateModule; a nil wasiCtx or compiled;
 // a wasiCtx returning a nil standard stream, directory or socket, more
@@ -131,7 +151,10 @@ func (h *Host) instantiate(ctx context.Context, compiled wazero.CompiledModule, 
 	if wasiCtx == nil {
 		return nil, nil, errors.New("wazeroadapter: nil WasiCtx")
 	}
-	h.releaseClosed()
+	if h.untilSweep.Add(-1) <= 0 {
+		h.untilSweep.Store(max(1, h.live.Load()/sweepRatio))
+		h.releaseClosed()
+	}
 	in, err := h.newInstance(wasiCtx)
 	if err == nil && compiled == nil {
 		err = errors.New("wazeroadapter: nil wazero.CompiledModule")
@@ -140,9 +163,9 @@ func (h *Host) instantiate(ctx context.Context, compiled wazero.CompiledModule, 
 		in.requestClose()
 		return nil, nil, err
 	}
-	in.hasMemory = len(compiled.ExportedMemories()) > 0 || len(compiled.ImportedMemories()) > 0
+	in.hasMemory = h.hasMemory(compiled)
 	if config == nil {
-		config = wazero.NewModuleConfig()
+		config = defaultModuleConfig
 	}
 	ictx := context.WithValue(ctx, instanceKey{h}, in)
 	ictx = experimental.WithCloseNotifier(ictx, in)
@@ -165,14 +188,41 @@ func (h *Host) instantiate(ctx context.Context, compiled wazero.CompiledModule, 
 	return mod, in, err
 }
 
+// defaultModuleConfig is the configuration of InstantiateModule with a nil
+// config: wazero's default, with a random source and the system clocks,
+// which this Host never reads, so that wazero does not seed a generator
+// (about 15 µs, a third of the instantiation of a small guest) nor make
+// fake clocks for every instance.
+var defaultModuleConfig = wazero.NewModuleConfig().WithRandSource(rand.Reader).WithSysWalltime().WithSysNanotime()
+
+// hasMemory reports whether compiled has a memory, exported or imported,
+// asking wazero only when compiled is not the module of the last call.
+func (h *Host) hasMemory(compiled wazero.CompiledModule) bool {
+	if m := h.memories.Load(); m != nil && m.compiled == compiled {
+		return m.has
+	}
+	m := &compiledMemory{compiled: compiled, has: len(compiled.ExportedMemories()) > 0 || len(compiled.ImportedMemories()) > 0}
+	h.memories.Store(m)
+	return m.has
+}
+
+// sweepRatio sets how often InstantiateModule calls releaseClosed: once
+// per a sweepRatio-th as many instantiations as there are live instances
+// (every time while fewer than 2*sweepRatio are live), so that a sweep
+// costs each instantiation about sweepRatio atomic loads however many
+// instances live.
+const sweepRatio = 4
+
 // releaseClosed releases the instances whose module has closed without
 // wazero calling their CloseNotify. wazero v1.12.0 can skip it: when
 // close-on-context-done closes a module just as a call of it returns, the
 // closing is left to the module's next call, and a later api.Module.Close
-// finds the module closed already and does nothing. Each InstantiateModule
-// sweeps such instances (an atomic load per live instance), so that their
-// descriptors are released at the latest when the next guest starts; Run
-// releases its own instance when it returns.
+// finds the module closed already and does nothing. InstantiateModule
+// sweeps such instances (an atomic load per live instance) once per
+// n/sweepRatio instantiations when n instances live, so that their
+// descriptors are released at the latest that many instantiations later
+// (at the next one while few live); Run releases its own instance when it
+// returns.
 func (h *Host) releaseClosed() {
 	h.bound.Range(func(k, v any) bool {
 		if k.(api.Module).IsClosed() {

@@ -166,20 +166,29 @@ func TestUnboundModuleTraps(t *testing.T) {
 	assert.ErrorContains(t, err, "has no WasiCtx")
 }
 
+// TestMemorylessGuest: a guest without memory gets EFAULT for a call that
+// needs it, also when guests with and without memory are instantiated in
+// turn on one Host (which remembers the last module's answer).
 func TestMemorylessGuest(t *testing.T) {
 	ctx := context.Background()
 	env := newEnv(t)
 	compiled, err := env.r.CompileModule(ctx, memorylessModule())
 	require.NoError(t, err)
-	c, _, _ := newFakeCtx()
-	mod, err := env.host.InstantiateModule(ctx, compiled, c, wazero.NewModuleConfig().WithStartFunctions())
-	require.NoError(t, err)
-	stack := []uint64{1, 0, 0, 0}
-	require.NoError(t, mod.ExportedFunction("call_fd_write").CallWithStack(ctx, stack))
-	assert.Equal(t, common.EFAULT, common.Errno(stack[0]))
-	stack = []uint64{99, 0, 0, 0}
-	require.NoError(t, mod.ExportedFunction("call_fd_write").CallWithStack(ctx, stack))
-	assert.Equal(t, common.EBADF, common.Errno(stack[0]))
+	for range 2 {
+		c, _, _ := newFakeCtx()
+		mod, err := env.host.InstantiateModule(ctx, compiled, c, wazero.NewModuleConfig().WithStartFunctions())
+		require.NoError(t, err)
+		stack := []uint64{1, 0, 0, 0}
+		require.NoError(t, mod.ExportedFunction("call_fd_write").CallWithStack(ctx, stack))
+		assert.Equal(t, common.EFAULT, common.Errno(stack[0]))
+		stack = []uint64{99, 0, 0, 0}
+		require.NoError(t, mod.ExportedFunction("call_fd_write").CallWithStack(ctx, stack))
+		assert.Equal(t, common.EBADF, common.Errno(stack[0]))
+
+		c2, _, _ := newFakeCtx()
+		g := env.start(t, c2) // a guest with memory, in between
+		assert.Equal(t, common.ESUCCESS, g.call("fd_write", 1, 0, 0, 64), "no EFAULT with memory")
+	}
 }
 
 // startModule returns a module whose _start runs body, a sequence of

@@ -67,6 +67,7 @@ type instance struct {
 	// Scratch space reused from call to call.
 	view    memory // the guest memory, while its size is unchanged
 	iovs    [][]byte
+	iovsBuf [4][]byte // iovs' first array, allocated with the instance
 	subs    []common.Subscription
 	events  []common.Event
 	dirents []common.DirEntry
@@ -78,6 +79,7 @@ type instance struct {
 // sockets. It takes every file the context hands out even when it fails,
 // so that the returned instance, released, closes them all.
 func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
+	preopens, sockets := w.Preopens(), w.Sockets()
 	in := &instance{
 		host:          h,
 		id:            h.nextID.Add(1),
@@ -92,8 +94,12 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		random:        w.Random(),
 		sched:         w.Sched(),
 	}
+	// Room for what the context hands out and a few files of the guest's,
+	// in one allocation.
+	in.fds.slots = make([]fdSlot[fdEntry], 0, 3+len(preopens)+len(sockets)+initialGuestFiles)
+	in.iovs = in.iovsBuf[:0]
 	var errs []error
-	add := func(what string, f common.WasiFile, dir common.WasiDir, guestPath string, isPreopen, isStdio bool) {
+	add := func(what ctxFile, f common.WasiFile, dir common.WasiDir, isPreopen, isStdio bool) {
 		if f == nil {
 			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: nil %s", what))
 			return
@@ -101,7 +107,7 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		e := newEntry(f)
 		if isPreopen {
 			e.dir, e.typ = dir, common.FiletypeDirectory
-			e.preopen, e.isPreopen = guestPath, true
+			e.preopen, e.isPreopen = what.guestPath, true
 		}
 		e.isStdio = isStdio
 		e.rights = fileRights(f, e.typ)
@@ -113,23 +119,19 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		}
 		if _, err := in.fds.Insert(e); err != nil {
 			h.giveFile()
-			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: more than %d descriptors (WithMaxOpenFiles)", what, h.opts.maxOpenFiles))
+			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: more than %d descriptors (WithMaxOpenFiles)",
+				what, h.opts.maxOpenFiles))
 			_ = f.Close()
 		}
 	}
-	add("Stdin", w.Stdin(), nil, "", false, true)
-	add("Stdout", w.Stdout(), nil, "", false, true)
-	add("Stderr", w.Stderr(), nil, "", false, true)
-	for i, p := range w.Preopens() {
-		what := fmt.Sprintf("Preopens()[%d] (%q)", i, p.GuestPath)
-		if p.Dir == nil {
-			add(what, nil, nil, "", true, false)
-		} else {
-			add(what, p.Dir, p.Dir, p.GuestPath, true, false)
-		}
+	add(ctxFile{method: "Stdin"}, w.Stdin(), nil, false, true)
+	add(ctxFile{method: "Stdout"}, w.Stdout(), nil, false, true)
+	add(ctxFile{method: "Stderr"}, w.Stderr(), nil, false, true)
+	for i, p := range preopens {
+		add(ctxFile{"Preopens", i, p.GuestPath}, p.Dir, p.Dir, true, false)
 	}
-	for i, s := range w.Sockets() {
-		add(fmt.Sprintf("Sockets()[%d]", i), s, nil, "", false, false)
+	for i, s := range sockets {
+		add(ctxFile{method: "Sockets", index: i}, s, nil, false, false)
 	}
 
 	in.args, in.environ = w.Args(), w.Environ()
@@ -153,6 +155,27 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		errs = append(errs, errors.New("wazeroadapter: WasiCtx: nil Sched"))
 	}
 	return in, errors.Join(errs...)
+}
+
+// initialGuestFiles is how many descriptors of its own a new instance's
+// table has room for before it grows.
+const initialGuestFiles = 4
+
+// ctxFile names a file of a WasiCtx in errors (formatted only then).
+type ctxFile struct {
+	method    string // "Stdin", "Stdout", "Stderr", "Preopens" or "Sockets"
+	index     int
+	guestPath string
+}
+
+func (n ctxFile) String() string {
+	switch n.method {
+	case "Preopens":
+		return fmt.Sprintf("Preopens()[%d] (%q)", n.index, n.guestPath)
+	case "Sockets":
+		return fmt.Sprintf("Sockets()[%d]", n.index)
+	}
+	return n.method
 }
 
 // newEntry returns the table entry of a file an instance receives, with
@@ -195,6 +218,7 @@ func (in *instance) bind(mod api.Module) bool {
 	}
 	if in.binding.CompareAndSwap(nil, b) {
 		in.host.bound.Store(mod, in)
+		in.host.live.Add(1)
 		return true
 	}
 	return in.binding.Load().mod == mod
@@ -268,6 +292,7 @@ func (in *instance) release() {
 	in.closed = true
 	if b := in.binding.Load(); b != nil {
 		in.host.bound.Delete(b.mod)
+		in.host.live.Add(-1)
 		in.host.last.CompareAndSwap(b, noBinding)
 	}
 	for fd, e := range in.fds.All() {
@@ -278,4 +303,5 @@ func (in *instance) release() {
 	}
 	_ = in.wasi.Close()
 	in.view, in.iovs, in.subs, in.events, in.dirents, in.line = nil, nil, nil, nil, nil, nil
+	in.iovsBuf = [len(in.iovsBuf)][]byte{} // no view of guest memory kept
 }

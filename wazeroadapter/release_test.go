@@ -235,3 +235,36 @@ func TestWazeroSkipsTheCloseNotifier(t *testing.T) {
 	assert.Equal(t, 1, fc.closeCalls(), "released by the next InstantiateModule")
 	assert.Equal(t, 1, root.closes())
 }
+
+// TestInstantiateSweepsInProportion: with many instances live, the sweep
+// for silently closed instances runs once per a quarter as many
+// instantiations as live instances, not at every one (it would cost each
+// instantiation a load per live instance), and still finds them.
+func TestInstantiateSweepsInProportion(t *testing.T) {
+	ctx := context.Background()
+	env := newEnv(t)
+	const live = 40
+	for range live {
+		c, _, _ := newFakeCtx()
+		env.start(t, c)
+	}
+	assert.Equal(t, int64(live), env.host.live.Load())
+
+	c, _, _ := newFakeCtx()
+	mod, err := env.r.InstantiateModule(ctx, env.compiled, wazero.NewModuleConfig().WithStartFunctions().WithName(""))
+	require.NoError(t, err)
+	in, err := env.host.newInstance(c)
+	require.NoError(t, err)
+	require.True(t, in.bind(mod))
+	require.NoError(t, mod.Close(ctx))
+
+	n := 0
+	for c.closeCalls() == 0 {
+		other, _, _ := newFakeCtx()
+		env.start(t, other)
+		n++
+		require.LessOrEqual(t, n, (live+n)/sweepRatio+1, "released within a quarter as many instantiations as live")
+	}
+	assert.Equal(t, int64(live+n), env.host.live.Load(), "the released one is no longer counted")
+	assert.GreaterOrEqual(t, env.host.untilSweep.Load(), int64(live/sweepRatio-1), "the next sweep is instantiations away")
+}
