@@ -36,7 +36,7 @@ import (
 type WasiCtxBuilder struct {
 	args     []string
 	env      []string
-	envIndex map[string]int // key → index in env
+	envIndex map[string]int // key → index in env, made by the first Env
 	stdio    [3]common.WasiFile
 	preopens []preopenSpec
 	sockets  []socketSpec
@@ -84,9 +84,7 @@ type socketSpec struct {
 var ErrInvalidBuilder = errors.New("capstdsync: invalid WasiCtxBuilder input")
 
 // NewWasiCtxBuilder returns an empty builder.
-func NewWasiCtxBuilder() *WasiCtxBuilder {
-	return &WasiCtxBuilder{envIndex: map[string]int{}}
-}
+func NewWasiCtxBuilder() *WasiCtxBuilder { return &WasiCtxBuilder{} }
 
 func (b *WasiCtxBuilder) fail(format string, a ...any) *WasiCtxBuilder {
 	b.errs = append(b.errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidBuilder}, a...)...))
@@ -124,6 +122,9 @@ func (b *WasiCtxBuilder) Env(key, value string) *WasiCtxBuilder {
 	if i, ok := b.envIndex[key]; ok {
 		b.env[i] = kv
 		return b
+	}
+	if b.envIndex == nil {
+		b.envIndex = map[string]int{}
 	}
 	b.envIndex[key] = len(b.env)
 	b.env = append(b.env, kv)
@@ -488,7 +489,7 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 		}
 		sockets = append(sockets, f)
 	}
-	c.sched, _ = NewSched(c.clocks) // holds nothing yet, and never fails
+	c.sched.init(c.clocks) // holds nothing yet
 	c.preopens, c.sockets = preopens, sockets
 	for i, f := range b.stdio {
 		if f == nil {

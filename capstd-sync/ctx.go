@@ -14,7 +14,7 @@ type wasiCtx struct {
 	sockets               []common.WasiFile
 	clocks                common.Clocks
 	random                io.Reader
-	sched                 *Sched
+	sched                 Sched
 }
 
 func (c *wasiCtx) Args() []string             { return c.args }
@@ -26,7 +26,7 @@ func (c *wasiCtx) Preopens() []common.Preopen { return c.preopens }
 func (c *wasiCtx) Sockets() []common.WasiFile { return c.sockets }
 func (c *wasiCtx) Clocks() common.Clocks      { return c.clocks }
 func (c *wasiCtx) Random() io.Reader          { return c.random }
-func (c *wasiCtx) Sched() common.Sched        { return c.sched }
+func (c *wasiCtx) Sched() common.Sched        { return &c.sched }
 
 // Close releases the scheduler's wake-up descriptor. The files the context
 // handed out are the binding's to close, before this.

@@ -80,11 +80,18 @@ type Sched struct {
 // (it once reported a failure to make the wake-up descriptor, which Poll
 // now reports).
 func NewSched(clocks common.Clocks) (*Sched, error) {
+	s := new(Sched)
+	s.init(clocks)
+	return s, nil
+}
+
+// init prepares a zero Sched, as NewSched does.
+func (s *Sched) init(clocks common.Clocks) {
 	if clocks == nil {
 		clocks = SystemClocks()
 	}
-	virtual, _ := clocks.(*VirtualClocks)
-	return &Sched{clocks: clocks, virtual: virtual}, nil
+	s.clocks = clocks
+	s.virtual, _ = clocks.(*VirtualClocks)
 }
 
 // pollState is the scratch space of one Poll call: reused by the
