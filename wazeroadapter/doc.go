@@ -25,8 +25,8 @@
 // memory, without copies, and the frequent calls allocate nothing. [WithTrace] logs every call.
 //
 // Limits bound what one guest can make the host do, each with a default
-// and an option: open descriptors ([WithMaxOpenFiles], EMFILE; all
-// instances together [WithMaxHostOpenFiles], ENFILE), path length
+// and an option: open descriptors ([WithMaxOpenFiles], EMFILE; those all
+// instances opened together [WithMaxHostOpenFiles], ENFILE), path length
 // and components ([WithMaxPathLength], [WithMaxPathComponents],
 // ENAMETOOLONG), directory entries per fd_readdir
 // ([WithMaxReaddirEntries]), bytes per read or write ([WithMaxIOBytes], a

@@ -137,7 +137,9 @@ func fdClose(_ context.Context, in *instance, _ api.Module, stack []uint64) comm
 	if !ok {
 		return common.EBADF
 	}
-	in.host.giveFile()
+	if e.opened {
+		in.host.giveFile()
+	}
 	return common.ErrnoOf(e.file.Close())
 }
 
@@ -377,7 +379,9 @@ func fdRenumber(_ context.Context, in *instance, _ api.Module, stack []uint64) c
 		return common.ErrnoOf(err)
 	}
 	if from != to {
-		in.host.giveFile()
+		if replaced.opened {
+			in.host.giveFile()
+		}
 		_ = replaced.file.Close() // as dup2, which ignores the close of the target
 	}
 	return common.ESUCCESS

@@ -23,6 +23,10 @@ type fdEntry struct {
 	preopen   string // the guest path, when isPreopen
 	isPreopen bool
 	isStdio   bool // a standard stream the instance started with (see fdFilestatGet)
+	// opened: the guest opened it (path_open, sock_accept), so that it
+	// counts against WithMaxHostOpenFiles; what the WasiCtx handed out
+	// does not.
+	opened bool
 }
 
 // binding ties an instance to the module it serves. It never changes once
@@ -111,14 +115,7 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 		}
 		e.isStdio = isStdio
 		e.rights = fileRights(f, e.typ)
-		if !h.takeFile() {
-			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: the Host's instances hold %d descriptors already (WithMaxHostOpenFiles): %w",
-				what, h.opts.maxHostOpenFiles, common.ENFILE))
-			_ = f.Close()
-			return
-		}
 		if _, err := in.fds.Insert(e); err != nil {
-			h.giveFile()
 			errs = append(errs, fmt.Errorf("wazeroadapter: WasiCtx: %s: more than %d descriptors (WithMaxOpenFiles)",
 				what, h.opts.maxOpenFiles))
 			_ = f.Close()
@@ -296,9 +293,11 @@ func (in *instance) release() {
 		in.host.last.CompareAndSwap(b, noBinding)
 	}
 	for fd, e := range in.fds.All() {
-		f := e.file
+		f, opened := e.file, e.opened
 		in.fds.Remove(fd)
-		in.host.giveFile()
+		if opened {
+			in.host.giveFile()
+		}
 		_ = f.Close()
 	}
 	_ = in.wasi.Close()

@@ -141,10 +141,14 @@ func WithMaxArgsEnvSize(n int) Option {
 }
 
 // WithMaxHostOpenFiles limits the number of descriptors all the instances
-// of the Host may hold open together, counted as [WithMaxOpenFiles] counts
-// one instance's. path_open and sock_accept beyond it fail with ENFILE (the
-// Host is the guests' "system"), before the implementation is called; an
-// instance whose WasiCtx would take the Host past it fails to instantiate.
+// of the Host may have opened and hold together: those path_open and
+// sock_accept made. path_open and sock_accept beyond it fail with ENFILE
+// (the Host is the guests' "system"), before the implementation is called.
+// What each WasiCtx hands its guest (standard streams, pre-opened
+// directories and sockets) is the embedder's and is not counted: it exists
+// before the guest starts, and often holds no descriptor of its own (a
+// null stream, a directory shared by many contexts), so that counting it
+// would cap the number of live instances rather than what guests open.
 // It keeps a crowd of guests, each within its own limit, from using up the
 // descriptors the host process needs for itself. The default is half the
 // process's soft RLIMIT_NOFILE when the Host is instantiated (Go raises the

@@ -149,8 +149,8 @@ func pathLink(ctx context.Context, in *instance, mod api.Module, stack []uint64)
 // computed by openedRights (the rights asked for count only under
 // WithStrictRights); the access the file is opened with comes from the
 // rights asked for (see openAccess). A full table: EMFILE; the Host's
-// instances holding WithMaxHostOpenFiles together: ENFILE; both before the
-// implementation is called.
+// instances holding WithMaxHostOpenFiles opened descriptors together:
+// ENFILE; both before the implementation is called.
 func pathOpen(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
 	dirflags, ok := lookupflags(stack[1])
 	oflags, fdflags := u32(stack[4]), u32(stack[7])
@@ -213,10 +213,12 @@ func (in *instance) open(ctx context.Context, e *fdEntry, path string, opts comm
 	return in.insert(mem, out, ne) // e is invalid from here on
 }
 
-// insert numbers a new descriptor and stores its number at out, which the
-// caller has checked. A full table (which callers check before opening):
-// the file is closed, EMFILE.
+// insert numbers a new descriptor the guest opened, counted against
+// WithMaxHostOpenFiles, and stores its number at out, which the caller has
+// checked. A full table (which callers check before opening): the file is
+// closed, EMFILE.
 func (in *instance) insert(mem memory, out uint32, e fdEntry) common.Errno {
+	e.opened = true
 	fd, err := in.fds.Insert(e)
 	if err != nil {
 		_ = e.file.Close()

@@ -23,7 +23,8 @@ func (in *instance) socket(fd uint32, need common.Rights) (*fdEntry, common.Errn
 // path_open does. Its rights are those of a socket, within what the
 // implementation allows and the listener's inheriting rights. A full
 // table: EMFILE; the Host's instances holding WithMaxHostOpenFiles
-// together: ENFILE; both before the implementation is called.
+// opened descriptors together: ENFILE; both before the implementation is
+// called.
 func sockAccept(ctx context.Context, in *instance, mod api.Module, stack []uint64) common.Errno {
 	flags := u32(stack[1])
 	if flags&^uint32(common.FdflagsAll) != 0 {
