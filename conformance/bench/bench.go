@@ -18,9 +18,16 @@
 // falls on all three alike; a row's ratios are the medians of the per-run
 // ratios.
 //
-// The wasi-bench command prints the table and saves and compares
+// The density workload is measured in the calling process instead
+// ([MeasureDensity]): many live instances of a hand-encoded guest
+// ([DensityGuest]) on capwasi, with a pre-opened directory of each
+// instance's own and with one shared by all, and on wazero's built-in
+// WASI; its rows (instances per second, host descriptors and Go heap per
+// live instance) are a second table.
+//
+// The wasi-bench command prints the tables and saves and compares
 // baselines; BenchmarkCrossEngine runs the same samples under go test
-// -bench.
+// -bench, BenchmarkInstance the density guest's set-up.
 package bench
 
 import (
@@ -53,6 +60,10 @@ type Workload struct {
 	// Startup rows time whole runs of the empty guest; Cold ones with a
 	// fresh, empty compilation cache each time.
 	Startup, Cold bool
+	// Density is the density table's workload: many live instances of
+	// the density guest, measured in this process ([MeasureDensity]),
+	// not by [Env.Run].
+	Density bool
 }
 
 // workloads are the rows, in table order.
@@ -76,7 +87,12 @@ var workloads = []Workload{
 	{Name: "cpu", Op: "one element of a 2M-element sort: no host call, the guest code alone"},
 	{Name: "startup-warm", Op: "a whole run of an empty main, compilation cache warm", Startup: true},
 	{Name: "startup-cold", Op: "a whole run of an empty main, compilation cache empty", Startup: true, Cold: true},
+	{Name: "density", Op: densityOp, Density: true},
 }
+
+// densityOp says what the density workload measures.
+const densityOp = "live instances of a hand-encoded guest (fd_write, path_open+fd_read+fd_close beneath a read-only pre-open), " +
+	"made (context, instantiation, _start) and kept, then closed, in this process: instances per second, and what each holds"
 
 // Workloads returns the rows of the table, in order.
 func Workloads() []Workload { return append([]Workload(nil), workloads...) }

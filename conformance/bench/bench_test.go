@@ -25,6 +25,9 @@ import (
 func BenchmarkCrossEngine(b *testing.B) {
 	env := sharedEnv(b)
 	for _, w := range Workloads() {
+		if w.Density {
+			continue // BenchmarkInstance, in this process
+		}
 		b.Run(w.Name, func(b *testing.B) {
 			for _, eng := range Engines {
 				if eng == Memfs && w.Startup {
@@ -209,8 +212,8 @@ func TestGuestNatively(t *testing.T) {
 	_, _, err = e.exec(ctx, Native, e.guestArgs("setup", dir))
 	require.NoError(t, err)
 	for _, w := range Workloads() {
-		if w.Name == "sleep" {
-			continue // 1 ms each, at least once: fine, but adds nothing here
+		if w.Name == "sleep" || w.Density {
+			continue // 1 ms each, at least once: fine, but adds nothing here; density is not a process
 		}
 		s, err := e.Run(ctx, w, Native)
 		require.NoError(t, err, w.Name)

@@ -19,6 +19,11 @@ type Report struct {
 	Runs    int     `json:"runs"`
 	Scale   float64 `json:"scale"`
 	Rows    []Row   `json:"rows"`
+	// DensityInstances is how many live instances each density sample
+	// made, and Density the density rows (none when the density workload
+	// was not run).
+	DensityInstances int          `json:"density_instances,omitempty"`
+	Density          []DensityRow `json:"density,omitempty"`
 }
 
 // Machine describes where a report was measured.
@@ -61,10 +66,18 @@ func (e *Env) Measure(ctx context.Context, ws []Workload, runs int, progress io.
 	for i := range samples {
 		samples[i] = map[string][]Sample{}
 	}
+	density := map[string]map[string][]float64{}
 	for r := range runs {
 		start := time.Now()
 		order := append(slices.Clone(Engines[r%len(Engines):]), Engines[:r%len(Engines)]...)
 		for i, w := range ws {
+			if w.Density {
+				if err := e.measureDensity(ctx, r, density); err != nil {
+					return nil, err
+				}
+				rep.DensityInstances = e.densityInstances()
+				continue
+			}
 			for _, eng := range order {
 				if eng == Memfs && (e.Memfs == "" || w.Startup) {
 					continue
@@ -82,8 +95,11 @@ func (e *Env) Measure(ctx context.Context, ws []Workload, runs int, progress io.
 	}
 	rep.Machine.LoadAfter = loadAverage()
 	for i, w := range ws {
-		rep.Rows = append(rep.Rows, summarize(w, samples[i]))
+		if !w.Density {
+			rep.Rows = append(rep.Rows, summarize(w, samples[i]))
+		}
 	}
+	rep.Density = summarizeDensity(density)
 	return rep, nil
 }
 
@@ -194,12 +210,17 @@ func (rep *Report) WriteHeader(w io.Writer) error {
 	return err
 }
 
-// WriteLegend writes what one operation of each row is.
+// WriteLegend writes what one operation of each row is, and what the
+// density table measured.
 func (rep *Report) WriteLegend(w io.Writer) error {
 	for _, r := range rep.Rows {
 		if _, err := fmt.Fprintf(w, "  %-13s %s\n", r.Name, r.Op); err != nil {
 			return err
 		}
+	}
+	if len(rep.Density) > 0 {
+		_, err := fmt.Fprintf(w, "  %-13s %s (%d live instances per sample)\n", "density", densityOp, rep.DensityInstances)
+		return err
 	}
 	return nil
 }

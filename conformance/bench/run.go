@@ -52,10 +52,13 @@ func NewEnv(ctx context.Context, tools Tools, dir string, scale float64) (*Env, 
 	e.capwasiCache = filepath.Join(e.Dir, "cache-capwasi")
 	e.wazeroCache = filepath.Join(e.Dir, "cache-wazero")
 	e.memfsCache = filepath.Join(e.Dir, "cache-memfs")
-	for _, d := range []string{e.fixtures, e.capwasiCache, e.wazeroCache, e.memfsCache} {
+	for _, d := range []string{e.fixtures, e.capwasiCache, e.wazeroCache, e.memfsCache, e.densityDir()} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return fail(err)
 		}
+	}
+	if err := PrepareDensityDir(e.densityDir()); err != nil {
+		return fail(err)
 	}
 	if _, _, err := e.exec(ctx, Native, e.guestArgs("setup", e.fixtures)); err != nil {
 		return fail(fmt.Errorf("bench: making the fixtures: %w", err))
@@ -105,8 +108,12 @@ var resultLine = regexp.MustCompile(`(?m)^bench (\S+) ops=(\d+) ns=(\d+)$`)
 
 // Run takes one sample of workload w under engine (Capwasi, Wazero, Native
 // or Memfs), in a process of its own. Memfs has no startup rows (it does
-// not say how fast a command starts).
+// not say how fast a command starts). The density workload is not run
+// here but by [Env.Measure] (see [MeasureDensity]): an error.
 func (e *Env) Run(ctx context.Context, w Workload, engine string) (Sample, error) {
+	if w.Density {
+		return Sample{}, fmt.Errorf("bench: %s is measured in this process (MeasureDensity), not by Run", w.Name)
+	}
 	if w.Startup {
 		return e.runStartup(ctx, w, engine)
 	}

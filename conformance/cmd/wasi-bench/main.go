@@ -8,6 +8,12 @@
 // runs itself for it): the guest's own cost, which capwasi cannot lower;
 // capwasi less memfs is the host's.
 //
+// The density workload is measured in the wasi-bench process itself: many
+// live instances of a small hand-encoded guest on capwasi (each with a
+// pre-open of its own, and all sharing one), and on wazero's built-in WASI,
+// interleaved: instances per second at 1 and 2 goroutines, host
+// descriptors and Go heap per live instance. It prints a second table.
+//
 // Usage:
 //
 //	wasi-bench [flags]
@@ -127,9 +133,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	rep.WriteHeader(stdout)
-	fmt.Fprintln(stdout)
-	if err := rep.WriteTable(stdout, *markdown); err != nil {
-		return err
+	if len(rep.Rows) > 0 {
+		fmt.Fprintln(stdout)
+		if err := rep.WriteTable(stdout, *markdown); err != nil {
+			return err
+		}
+	}
+	if len(rep.Density) > 0 {
+		fmt.Fprintln(stdout)
+		if err := rep.WriteDensityTable(stdout, *markdown); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(stdout, "\nOne operation is:")
 	rep.WriteLegend(stdout)
@@ -148,6 +162,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, c := range changes {
 			if c.Regressed {
 				n++
+			}
+		}
+		if density := bench.CompareDensity(base, rep, *threshold); len(density) > 0 {
+			fmt.Fprintln(stdout)
+			if err := bench.WriteDensityChanges(stdout, density); err != nil {
+				return err
+			}
+			for _, c := range density {
+				if c.Regressed {
+					n++
+				}
 			}
 		}
 		if n > 0 {
