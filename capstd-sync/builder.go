@@ -440,14 +440,15 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 	if c.random == nil {
 		c.random = rand.Reader
 	}
-	var opened []io.Closer // what Build opened itself, closed if it fails
+	preopens := make([]common.Preopen, 0, len(b.preopens))
 	fail := func(err error) (common.WasiCtx, error) {
-		for _, o := range opened {
-			o.Close()
+		for i, p := range preopens {
+			if q := b.preopens[i]; q.host != "" || q.shared != nil {
+				_ = p.Dir.Close() // opened, or a reference taken, by Build
+			}
 		}
 		return nil, err
 	}
-	preopens := make([]common.Preopen, 0, len(b.preopens))
 	for _, p := range b.preopens {
 		var d common.WasiDir
 		switch {
@@ -465,14 +466,12 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 			if !p.shared.acquire() { // closed since PreopenSharedDir
 				return fail(fmt.Errorf("%w: PreopenSharedDir: SharedDir for %q is closed: %w", ErrInvalidBuilder, p.guestPath, fs.ErrClosed))
 			}
-			opened = append(opened, sharedRef{p.shared})
 			d = &dirFile{d: p.shared.d, shared: p.shared, perms: p.perms}
 		default:
 			dir, err := OpenAmbientDir(p.host)
 			if err != nil {
 				return fail(fmt.Errorf("capstdsync: PreopenHostDir %q: %w", p.guestPath, err))
 			}
-			opened = append(opened, dir)
 			d = &dirFile{d: dir, perms: p.perms, budget: p.budget}
 		}
 		preopens = append(preopens, common.Preopen{GuestPath: p.guestPath, Dir: d})

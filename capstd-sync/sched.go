@@ -69,7 +69,7 @@ type Sched struct {
 	clocks  common.Clocks
 	virtual *VirtualClocks // clocks, when they are virtual
 	mu      sync.Mutex     // guards state, the scratch space of the uncontended Poll
-	state   pollState
+	state   *pollState     // made by the first Poll
 	closed  bool
 }
 
@@ -171,12 +171,16 @@ func (s *Sched) Poll(ctx context.Context, subs []common.Subscription, events []c
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	ps := &s.state
+	var ps *pollState
 	if s.mu.TryLock() {
 		defer s.mu.Unlock()
 		if s.closed {
 			return 0, common.EBADF
 		}
+		if s.state == nil {
+			s.state = new(pollState)
+		}
+		ps = s.state
 	} else {
 		ps = new(pollState)
 		defer ps.close()
@@ -427,6 +431,9 @@ func (s *Sched) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.state == nil {
+		return nil
+	}
 	return wasiErr(s.state.close())
 }
 

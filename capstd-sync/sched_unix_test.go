@@ -316,6 +316,7 @@ func TestSchedWakerIsLazy(t *testing.T) {
 	_, _, err = poll(t, s, bg, clockSub(1, common.ClockidMonotonic, time.Millisecond, false))
 	require.NoError(t, err)
 	assert.Equal(t, before+2, openFds(t), "no wake-up descriptor (the test's pipe is the +2)")
+	require.NotNil(t, s.state, "the scratch space is kept from poll to poll")
 	assert.False(t, s.state.woken)
 
 	for range 3 {

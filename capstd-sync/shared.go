@@ -98,9 +98,3 @@ func (s *SharedDir) release() error {
 
 // isClosed reports whether Close was called.
 func (s *SharedDir) isClosed() bool { return s.state.Load()&sharedClosed != 0 }
-
-// sharedRef is one reference to a SharedDir that Build took, released if
-// Build fails.
-type sharedRef struct{ s *SharedDir }
-
-func (r sharedRef) Close() error { return r.s.release() }

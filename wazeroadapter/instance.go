@@ -156,7 +156,7 @@ func (h *Host) newInstance(w common.WasiCtx) (*instance, error) {
 
 // initialGuestFiles is how many descriptors of its own a new instance's
 // table has room for before it grows.
-const initialGuestFiles = 4
+const initialGuestFiles = 2
 
 // ctxFile names a file of a WasiCtx in errors (formatted only then).
 type ctxFile struct {
