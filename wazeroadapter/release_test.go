@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/capwasi/capwasi/common"
@@ -136,19 +137,8 @@ func TestRunReleasesACancelledGuest(t *testing.T) {
 // closed without wazero calling its close notifier is released by the
 // next InstantiateModule on the Host.
 func TestInstantiateReleasesSilentlyClosedInstances(t *testing.T) {
-	ctx := context.Background()
 	env := newEnv(t)
-	c, _, _ := newFakeCtx()
-	// A module the notifier is not attached to, bound to an instance as
-	// InstantiateModule would bind it: its closing notifies nobody, as
-	// happens in wazero's race.
-	mod, err := env.r.InstantiateModule(ctx, env.compiled, wazero.NewModuleConfig().WithStartFunctions().WithName(""))
-	require.NoError(t, err)
-	in, err := env.host.newInstance(c)
-	require.NoError(t, err)
-	require.True(t, in.bind(mod))
-	require.NoError(t, mod.Close(ctx))
-	assert.Equal(t, 0, c.closeCalls(), "nobody told the instance")
+	c, mod := silentlyClosed(t, env)
 
 	other, _, _ := newFakeCtx()
 	g := env.start(t, other)
@@ -156,6 +146,23 @@ func TestInstantiateReleasesSilentlyClosedInstances(t *testing.T) {
 	_, ok := env.host.bound.Load(mod)
 	assert.False(t, ok)
 	assert.Equal(t, common.ESUCCESS, g.call("sched_yield"), "the new guest is not disturbed")
+}
+
+// silentlyClosed returns an instance's context and module as wazero's race
+// leaves them: a module the notifier is not attached to, bound to an
+// instance as InstantiateModule would bind it, then closed, which notifies
+// nobody.
+func silentlyClosed(t *testing.T, env *testEnv) (*fakeCtx, api.Module) {
+	ctx := context.Background()
+	c, _, _ := newFakeCtx()
+	mod, err := env.r.InstantiateModule(ctx, env.compiled, wazero.NewModuleConfig().WithStartFunctions().WithName(""))
+	require.NoError(t, err)
+	in, err := env.host.newInstance(c)
+	require.NoError(t, err)
+	require.True(t, in.bind(mod))
+	require.NoError(t, mod.Close(ctx))
+	assert.Equal(t, 0, c.closeCalls(), "nobody told the instance")
+	return c, mod
 }
 
 // gateCtx is a cancellable context whose Err, once armed and done, tells
@@ -241,7 +248,6 @@ func TestWazeroSkipsTheCloseNotifier(t *testing.T) {
 // instantiations as live instances, not at every one (it would cost each
 // instantiation a load per live instance), and still finds them.
 func TestInstantiateSweepsInProportion(t *testing.T) {
-	ctx := context.Background()
 	env := newEnv(t)
 	const live = 40
 	for range live {
@@ -250,13 +256,7 @@ func TestInstantiateSweepsInProportion(t *testing.T) {
 	}
 	assert.Equal(t, int64(live), env.host.live.Load())
 
-	c, _, _ := newFakeCtx()
-	mod, err := env.r.InstantiateModule(ctx, env.compiled, wazero.NewModuleConfig().WithStartFunctions().WithName(""))
-	require.NoError(t, err)
-	in, err := env.host.newInstance(c)
-	require.NoError(t, err)
-	require.True(t, in.bind(mod))
-	require.NoError(t, mod.Close(ctx))
+	c, _ := silentlyClosed(t, env)
 
 	n := 0
 	for c.closeCalls() == 0 {

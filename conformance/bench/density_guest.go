@@ -1,5 +1,7 @@
 package bench
 
+import "github.com/capwasi/capwasi/conformance/internal/wasmbin"
+
 // DensityFile is the file the density guest reads, beneath its first
 // pre-opened directory (descriptor 3).
 const DensityFile = "density.txt"
@@ -43,22 +45,22 @@ func DensityGuest() []byte {
 		name string
 		typ  byte
 	}{{"fd_write", 0}, {"path_open", 1}, {"fd_read", 0}, {"fd_close", 2}} {
-		imports = wasmName(imports, "wasi_snapshot_preview1")
-		imports = wasmName(imports, imp.name)
+		imports = wasmbin.AppendName(imports, "wasi_snapshot_preview1")
+		imports = wasmbin.AppendName(imports, imp.name)
 		imports = append(imports, 0x00, imp.typ)
 	}
 
 	// check traps unless the i32 on the stack is 0 (an errno, or, after
 	// i32.eqz, a count).
 	check := []byte{0x04, 0x40, 0x00, 0x0b} // if (non-zero) unreachable end
-	i32c := func(v uint32) []byte { return wasmS32([]byte{0x41}, int32(v)) }
+	i32c := func(v uint32) []byte { return wasmbin.AppendS64([]byte{0x41}, int64(int32(v))) }
 	call := func(f byte) []byte { return []byte{0x10, f} }
 	loadI32 := func(addr uint32) []byte { return append(i32c(addr), 0x28, 2, 0) }
 	var body []byte
 	for _, op := range [][]byte{
 		i32c(1), i32c(iovWrite), i32c(1), i32c(nbytes), call(fdWrite), check,
 		i32c(3), i32c(0), i32c(pathAddr), i32c(uint32(len(DensityFile))), i32c(0),
-		wasmS32([]byte{0x42}, rightsFdRead), {0x42, 0}, i32c(0), i32c(openedFd), call(pathOp), check,
+		wasmbin.AppendS64([]byte{0x42}, rightsFdRead), {0x42, 0}, i32c(0), i32c(openedFd), call(pathOp), check,
 		loadI32(openedFd), i32c(iovRead), i32c(1), i32c(nbytes), call(fdRead), check,
 		loadI32(nbytes), {0x45}, check, // i32.eqz: a read of 0 bytes traps
 		loadI32(openedFd), call(fdClose), check,
@@ -72,7 +74,7 @@ func DensityGuest() []byte {
 		data = append(data, 0x00) // active, memory 0
 		data = append(data, i32c(addr)...)
 		data = append(data, 0x0b)
-		data = wasmU32(data, uint32(len(b)))
+		data = wasmbin.AppendU32(data, uint32(len(b)))
 		data = append(data, b...)
 	}
 	put(iovWrite, le32(helloAddr, 6, bufAddr, bufLen))
@@ -84,17 +86,17 @@ func DensityGuest() []byte {
 		typeSec = append(typeSec, t...)
 	}
 	var exports []byte
-	exports = append(wasmName(exports, "memory"), 0x02, 0)
-	exports = append(wasmName(exports, "_start"), 0x00, 4)
+	exports = append(wasmbin.AppendName(exports, "memory"), 0x02, 0)
+	exports = append(wasmbin.AppendName(exports, "_start"), 0x00, 4)
 
 	m := []byte{0x00, 'a', 's', 'm', 1, 0, 0, 0}
-	m = wasmSection(m, 1, len(types), typeSec)
-	m = wasmSection(m, 2, 4, imports)
-	m = wasmSection(m, 3, 1, []byte{3})
-	m = wasmSection(m, 5, 1, []byte{0x00, 1}) // one memory of one page, no maximum
-	m = wasmSection(m, 7, 2, exports)
-	m = wasmSection(m, 10, 1, wasmU32(nil, uint32(len(body))), body)
-	m = wasmSection(m, 11, 3, data)
+	m = wasmbin.AppendSection(m, 1, uint32(len(types)), typeSec)
+	m = wasmbin.AppendSection(m, 2, 4, imports)
+	m = wasmbin.AppendSection(m, 3, 1, []byte{3})
+	m = wasmbin.AppendSection(m, 5, 1, []byte{0x00, 1}) // one memory of one page, no maximum
+	m = wasmbin.AppendSection(m, 7, 2, exports)
+	m = wasmbin.AppendSection(m, 10, 1, append(wasmbin.AppendU32(nil, uint32(len(body))), body...))
+	m = wasmbin.AppendSection(m, 11, 3, data)
 	return m
 }
 
@@ -105,42 +107,4 @@ func le32(vs ...uint32) []byte {
 		b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
 	}
 	return b
-}
-
-// wasmSection appends the section id holding count entries: contents.
-func wasmSection(m []byte, id byte, count int, contents ...[]byte) []byte {
-	c := wasmU32(nil, uint32(count))
-	for _, b := range contents {
-		c = append(c, b...)
-	}
-	m = append(m, id)
-	m = wasmU32(m, uint32(len(c)))
-	return append(m, c...)
-}
-
-// wasmName appends a name: its length and bytes.
-func wasmName(b []byte, s string) []byte { return append(wasmU32(b, uint32(len(s))), s...) }
-
-// wasmU32 appends v in unsigned LEB128.
-func wasmU32(b []byte, v uint32) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
-
-// wasmS32 appends v in signed LEB128.
-func wasmS32(b []byte, v int32) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
 }

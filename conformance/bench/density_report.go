@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
-	"strings"
 	"text/tabwriter"
 )
 
@@ -126,24 +125,7 @@ func (rep *Report) WriteDensityTable(w io.Writer, markdown bool) error {
 		}
 		lines = append(lines, append(line, fmt.Sprintf("%.0f%%", 100*spread)))
 	}
-	if markdown {
-		var b strings.Builder
-		row := func(cells []string) { b.WriteString("| " + strings.Join(cells, " | ") + " |\n") }
-		row(header)
-		row([]string{"---", "---:", "---:", "---:", "---:", "---:", "---:"})
-		for _, l := range lines {
-			row(l)
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	width := len(DensityFDs)
-	for _, l := range append([][]string{header}, lines...) {
-		l[0] = fmt.Sprintf("%-*s", width, l[0])
-		fmt.Fprintln(tw, strings.Join(l, "\t")+"\t")
-	}
-	return tw.Flush()
+	return writeTable(w, markdown, header, lines)
 }
 
 // formatDensity prints a density value: rates as whole numbers, the rest

@@ -177,18 +177,28 @@ func (rep *Report) WriteTable(w io.Writer, markdown bool) error {
 			fmt.Sprintf("%s/%s/%s", formatMiB(r.MaxRSSKiB[Capwasi]), formatMiB(r.MaxRSSKiB[Wazero]), formatMiB(r.MaxRSSKiB[Native])),
 		})
 	}
+	return writeTable(w, markdown, header, lines)
+}
+
+// writeTable writes header and lines as Markdown, or as aligned text: the
+// first column (names) padded to the left, the others (numbers) aligned
+// to the right.
+func writeTable(w io.Writer, markdown bool, header []string, lines [][]string) error {
 	if markdown {
 		var b strings.Builder
 		row := func(cells []string) { b.WriteString("| " + strings.Join(cells, " | ") + " |\n") }
 		row(header)
-		row([]string{"---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"})
+		align := []string{"---"}
+		for range header[1:] {
+			align = append(align, "---:")
+		}
+		row(align)
 		for _, l := range lines {
 			row(l)
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	// Right-aligned numbers; the names are padded to the left.
 	width := 0
 	for _, l := range append(lines, header) {
 		width = max(width, len(l[0]))

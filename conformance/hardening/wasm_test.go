@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/capwasi/capwasi/conformance/internal/wasmbin"
 )
 
 // A small WebAssembly encoder for the guests the leak and load tests need
@@ -81,10 +83,10 @@ func newWasmModule(pages uint32, imports ...string) *wasmModule {
 			results = []api.ValueType{i32}
 		}
 		t := m.typ(params, results)
-		m.imports = appendName(m.imports, "wasi_snapshot_preview1")
-		m.imports = appendName(m.imports, name)
+		m.imports = wasmbin.AppendName(m.imports, "wasi_snapshot_preview1")
+		m.imports = wasmbin.AppendName(m.imports, name)
 		m.imports = append(m.imports, 0x00)
-		m.imports = appendU32(m.imports, t)
+		m.imports = wasmbin.AppendU32(m.imports, t)
 		m.byName[name] = m.nImports
 		m.nImports++
 	}
@@ -103,9 +105,9 @@ func (m *wasmModule) imp(name string) uint32 {
 // typ returns the index of the function type, adding it if new.
 func (m *wasmModule) typ(params, results []api.ValueType) uint32 {
 	t := []byte{0x60}
-	t = appendU32(t, uint32(len(params)))
+	t = wasmbin.AppendU32(t, uint32(len(params)))
 	t = append(t, params...)
-	t = appendU32(t, uint32(len(results)))
+	t = wasmbin.AppendU32(t, uint32(len(results)))
 	t = append(t, results...)
 	for i, have := range m.types {
 		if string(have) == string(t) {
@@ -124,7 +126,7 @@ func (m *wasmModule) function(name string, params []api.ValueType, i32Locals uin
 	var b []byte
 	if i32Locals > 0 {
 		b = append(b, 1)
-		b = appendU32(b, i32Locals)
+		b = wasmbin.AppendU32(b, i32Locals)
 		b = append(b, byte(i32))
 	} else {
 		b = append(b, 0)
@@ -134,9 +136,9 @@ func (m *wasmModule) function(name string, params []api.ValueType, i32Locals uin
 	}
 	b = append(b, 0x0b)
 	m.code = append(m.code, b)
-	m.exports = appendName(m.exports, name)
+	m.exports = wasmbin.AppendName(m.exports, name)
 	m.exports = append(m.exports, 0x00)
-	m.exports = appendU32(m.exports, idx)
+	m.exports = wasmbin.AppendU32(m.exports, idx)
 	m.nExports++
 	return idx
 }
@@ -144,9 +146,9 @@ func (m *wasmModule) function(name string, params []api.ValueType, i32Locals uin
 // put adds a data segment writing b at offset.
 func (m *wasmModule) put(offset uint32, b []byte) {
 	m.data = append(m.data, 0x00, 0x41) // active, memory 0, i32.const
-	m.data = appendS64(m.data, int64(offset))
+	m.data = wasmbin.AppendS64(m.data, int64(offset))
 	m.data = append(m.data, 0x0b)
-	m.data = appendU32(m.data, uint32(len(b)))
+	m.data = wasmbin.AppendU32(m.data, uint32(len(b)))
 	m.data = append(m.data, b...)
 	m.nData++
 }
@@ -164,23 +166,23 @@ func (m *wasmModule) bytes() []byte {
 	}
 	var funcs, code []byte
 	for _, t := range m.fnTypes {
-		funcs = appendU32(funcs, t)
+		funcs = wasmbin.AppendU32(funcs, t)
 	}
 	for _, c := range m.code {
-		code = appendU32(code, uint32(len(c)))
+		code = wasmbin.AppendU32(code, uint32(len(c)))
 		code = append(code, c...)
 	}
-	exports := appendName(m.exports, "memory")
+	exports := wasmbin.AppendName(m.exports, "memory")
 	exports = append(exports, 0x02, 0)
 	out := []byte{0x00, 'a', 's', 'm', 1, 0, 0, 0}
-	out = appendSection(out, 1, uint32(len(m.types)), types)
-	out = appendSection(out, 2, m.nImports, m.imports)
-	out = appendSection(out, 3, uint32(len(m.fnTypes)), funcs)
-	out = appendSection(out, 5, 1, append([]byte{0x00}, appendU32(nil, m.pages)...))
-	out = appendSection(out, 7, m.nExports+1, exports)
-	out = appendSection(out, 10, uint32(len(m.code)), code)
+	out = wasmbin.AppendSection(out, 1, uint32(len(m.types)), types)
+	out = wasmbin.AppendSection(out, 2, m.nImports, m.imports)
+	out = wasmbin.AppendSection(out, 3, uint32(len(m.fnTypes)), funcs)
+	out = wasmbin.AppendSection(out, 5, 1, append([]byte{0x00}, wasmbin.AppendU32(nil, m.pages)...))
+	out = wasmbin.AppendSection(out, 7, m.nExports+1, exports)
+	out = wasmbin.AppendSection(out, 10, uint32(len(m.code)), code)
 	if m.nData > 0 {
-		out = appendSection(out, 11, m.nData, m.data)
+		out = wasmbin.AppendSection(out, 11, m.nData, m.data)
 	}
 	return out
 }
@@ -188,13 +190,13 @@ func (m *wasmModule) bytes() []byte {
 // Instructions.
 
 // i32c pushes v.
-func i32c(v int32) []byte { return appendS64([]byte{0x41}, int64(v)) }
+func i32c(v int32) []byte { return wasmbin.AppendS64([]byte{0x41}, int64(v)) }
 
 // i64c pushes v.
-func i64c(v int64) []byte { return appendS64([]byte{0x42}, v) }
+func i64c(v int64) []byte { return wasmbin.AppendS64([]byte{0x42}, v) }
 
 // call calls function f.
-func call(f uint32) []byte { return appendU32([]byte{0x10}, f) }
+func call(f uint32) []byte { return wasmbin.AppendU32([]byte{0x10}, f) }
 
 // load pushes the i32 at the address on the stack.
 func load() []byte { return []byte{0x28, 2, 0} }
@@ -203,8 +205,8 @@ func load() []byte { return []byte{0x28, 2, 0} }
 func loadAt(addr uint32) []byte { return append(i32c(int32(addr)), load()...) }
 
 // localGet pushes local i; localSet pops into it.
-func localGet(i uint32) []byte { return appendU32([]byte{0x20}, i) }
-func localSet(i uint32) []byte { return appendU32([]byte{0x21}, i) }
+func localGet(i uint32) []byte { return wasmbin.AppendU32([]byte{0x20}, i) }
+func localSet(i uint32) []byte { return wasmbin.AppendU32([]byte{0x21}, i) }
 
 // trapUnlessZero traps when the i32 on the stack (an errno) is not 0.
 func trapUnlessZero() []byte { return []byte{0x04, 0x40, 0x00, 0x0b} } // if; unreachable; end
@@ -246,7 +248,7 @@ func until(local uint32, body ...[]byte) []byte {
 		b = append(b, op...)
 	}
 	b = append(b, 0x22) // local.tee
-	b = appendU32(b, local)
+	b = wasmbin.AppendU32(b, local)
 	b = append(b, 0x0d, 1)       // br_if 1: out of the block
 	b = append(b, 0x0c, 0)       // br 0: again
 	return append(b, 0x0b, 0x0b) // end loop; end block
@@ -265,44 +267,7 @@ func loop(counter uint32, body ...[]byte) []byte {
 	b = append(b, i32c(1)...)
 	b = append(b, 0x6b) // i32.sub
 	b = append(b, 0x22) // local.tee
-	b = appendU32(b, counter)
+	b = wasmbin.AppendU32(b, counter)
 	b = append(b, 0x0d, 0) // br_if 0
 	return append(b, 0x0b)
-}
-
-func appendSection(m []byte, id byte, count uint32, content []byte) []byte {
-	c := appendU32(nil, count)
-	c = append(c, content...)
-	m = append(m, id)
-	m = appendU32(m, uint32(len(c)))
-	return append(m, c...)
-}
-
-func appendName(b []byte, s string) []byte {
-	b = appendU32(b, uint32(len(s)))
-	return append(b, s...)
-}
-
-// appendU32 appends v in unsigned LEB128.
-func appendU32(b []byte, v uint32) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
-
-// appendS64 appends v in signed LEB128.
-func appendS64(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
 }
