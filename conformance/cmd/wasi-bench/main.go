@@ -155,8 +155,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if base != nil {
 		changes := bench.Compare(base, rep, *threshold)
 		fmt.Fprintf(stdout, "\nAgainst %s (%s):\n", *baseline, base.Machine.Date.Format("2006-01-02"))
-		if err := bench.WriteChanges(stdout, changes); err != nil {
-			return err
+		if len(changes) > 0 {
+			if err := bench.WriteChanges(stdout, changes); err != nil {
+				return err
+			}
 		}
 		n := 0
 		for _, c := range changes {
@@ -165,7 +167,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		if density := bench.CompareDensity(base, rep, *threshold); len(density) > 0 {
-			fmt.Fprintln(stdout)
+			if len(changes) > 0 {
+				fmt.Fprintln(stdout)
+			}
 			if err := bench.WriteDensityChanges(stdout, density); err != nil {
 				return err
 			}
