@@ -30,7 +30,7 @@ func TestAllocations(t *testing.T) {
 
 	for _, p := range []string{"top", deepFile} {
 		allocs("openBeneath "+p, 0, func() {
-			fd, err := openBeneath(s.d.h.fd, p, unix.O_RDONLY, 0, s.d.walk)
+			fd, err := openBeneath(s.d.h.fd, p, unix.O_RDONLY, 0, s.d.res)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,12 +48,11 @@ func benchSubjects(b *testing.B, root string) (dirfd int, osRoot *os.Root, dirs 
 	}
 	b.Cleanup(func() { osRoot.Close() })
 	dirs = map[string]*Dir{}
-	for name, walk := range map[string]bool{"openat2": false, "walk": true} {
-		d, err := OpenAmbientDir(root)
+	for name, r := range map[string]Resolver{"openat2": ResolverAuto, "walk": ResolverWalk} {
+		d, err := OpenAmbientDir(root, WithResolver(r))
 		if err != nil {
 			b.Fatal(err)
 		}
-		d.walk = walk
 		b.Cleanup(func() { d.Close() })
 		dirs[name] = d
 	}

@@ -2,7 +2,6 @@ package capstd
 
 import (
 	"io/fs"
-	"sync/atomic"
 	"syscall"
 )
 
@@ -17,19 +16,13 @@ import (
 // with an error wrapping fs.ErrClosed.
 type Dir struct {
 	h    handle
-	name string // the path this Dir was opened with, for errors
-	walk bool   // resolve with the component walk even where openat2 works
+	name string     // the path this Dir was opened with, for errors
+	res  resolution // how it resolves paths (see options.go)
 }
 
-// forceWalk makes Dirs opened afterwards (and all Dirs and Files derived
-// from them) resolve paths with the component walk even where openat2
-// works. It exists so that the tests can run every case under both
-// resolvers.
-var forceWalk atomic.Bool
-
 // newDir returns a Dir owning fd.
-func newDir(fd int, name string, walk bool) *Dir {
-	d := &Dir{name: name, walk: walk}
+func newDir(fd int, name string, res resolution) *Dir {
+	d := &Dir{name: name, res: res}
 	d.h.init(fd)
 	return d
 }
@@ -37,18 +30,24 @@ func newDir(fd int, name string, walk bool) *Dir {
 // OpenAmbientDir opens the directory at path, interpreted as the process's
 // own open(2) would (relative to the working directory, following symbolic
 // links). It is the only function of the package that uses ambient
-// authority; everything else is relative to a Dir.
+// authority; everything else is relative to a Dir. opts choose how the
+// Dir resolves paths: [WithResolver], [WithRootSemantics]; without them it
+// uses [ResolverAuto] and refuses absolute symbolic link targets.
 //
 // Errors are *PathError with the path as given: ENOENT for an empty path,
-// EINVAL for a path with NUL, ENOTDIR if it is not a directory, and the
-// errors of open(2). On systems capstd does not support (see the package
-// documentation) the error wraps errors.ErrUnsupported.
-func OpenAmbientDir(path string) (*Dir, error) {
+// EINVAL for a path with NUL or an invalid option, ENOTDIR if it is not a
+// directory, and the errors of open(2). On systems capstd does not support
+// (see the package documentation) the error wraps errors.ErrUnsupported.
+func OpenAmbientDir(path string, opts ...Option) (*Dir, error) {
+	res, err := resolutionOf(opts)
+	if err != nil {
+		return nil, pathErr("open", path, err)
+	}
 	fd, err := openAmbient(path)
 	if err != nil {
 		return nil, pathErr("open", path, err)
 	}
-	return newDir(fd, ".", forceWalk.Load()), nil
+	return newDir(fd, ".", res), nil
 }
 
 // closedErr is the error of a call on a closed (or nil) Dir, File or
@@ -95,7 +94,7 @@ func (d *Dir) OpenFile(path string, flag OpenFlag, perm fs.FileMode) (*File, err
 	if err != nil {
 		return nil, pathErr("open", path, err)
 	}
-	return newFile(fd, path, flag, d.walk), nil
+	return newFile(fd, path, flag, d.res&^resRoot), nil
 }
 
 // OpenDir opens the directory at path beneath d as a new Dir. With follow
@@ -110,7 +109,7 @@ func (d *Dir) OpenDir(path string, follow bool) (*Dir, error) {
 	if err != nil {
 		return nil, pathErr("opendir", path, err)
 	}
-	return newDir(fd, path, d.walk), nil
+	return newDir(fd, path, d.res&^resRoot), nil
 }
 
 // Mkdir creates the directory path beneath d with permission perm (before
@@ -190,9 +189,10 @@ func (d *Dir) Link(oldPath string, newDir *Dir, newPath string, followOld bool) 
 
 // Symlink creates linkPath beneath d as a symbolic link to target. An
 // absolute target is refused with [ErrEscape] — nothing in a Dir may point
-// at the host's tree — and an empty one with ENOENT. A relative target may
-// name anything, even outside d (following it beneath a Dir is what is
-// refused). linkPath must not exist (EEXIST; ENOTDIR when it ends in "/"
+// at the host's tree — unless d has root semantics ([WithRootSemantics]),
+// where it names a path beneath d; an empty target is ENOENT. A relative
+// target may name anything, even outside d (following it beneath a Dir is
+// what is refused). linkPath must not exist (EEXIST; ENOTDIR when it ends in "/"
 // and names a file that is neither a directory nor a symbolic link, as
 // cap-std answers). Errors are *LinkError.
 func (d *Dir) Symlink(target, linkPath string) error {
@@ -292,7 +292,7 @@ func (d *Dir) Clone() (*Dir, error) {
 	if err != nil {
 		return nil, pathErr("dup", d.label(), err)
 	}
-	return newDir(fd, d.name, d.walk), nil
+	return newDir(fd, d.name, d.res), nil
 }
 
 // Close releases d. A second Close returns an error wrapping fs.ErrClosed;
@@ -336,5 +336,5 @@ func NewDirFromFile(f *File) (*Dir, error) {
 	if !ok {
 		return nil, closedErr("opendir", f.Name())
 	}
-	return newDir(fd, f.Name(), f.walk), nil
+	return newDir(fd, f.Name(), f.res), nil
 }

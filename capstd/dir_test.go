@@ -150,6 +150,20 @@ func TestSymlinkExpansionLimit(t *testing.T) {
 	require.ErrorIs(t, err, syscall.ELOOP)
 	_, err = s.d.Stat(prev, true)
 	require.ErrorIs(t, err, syscall.ELOOP)
+
+	// Absolute links beneath a Dir with root semantics count the same.
+	d := openTestDir(t, s.root, WithRootSemantics())
+	prev = "/target"
+	for i := 1; i <= maxSymlinks+1; i++ {
+		name := "a" + strings.Repeat("x", i)
+		s.link(prev, name)
+		prev = "/" + name
+	}
+	require.Equal(t, "end", readAll(t, d, "a"+strings.Repeat("x", maxSymlinks)))
+	_, err = d.OpenFile(prev[1:], ORead, 0)
+	require.ErrorIs(t, err, syscall.ELOOP)
+	_, err = d.Stat(prev[1:], true)
+	require.ErrorIs(t, err, syscall.ELOOP)
 }
 
 func TestOpenDir(t *testing.T) {

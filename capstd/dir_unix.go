@@ -35,7 +35,7 @@ func (d *Dir) openFile(path string, flag OpenFlag, perm fs.FileMode) (int, error
 	if err := checkPath(path); err != nil {
 		return -1, err
 	}
-	return openBeneath(d.h.fd, path, sysOpenFlags(flag), sysMode(perm), d.walk)
+	return openBeneath(d.h.fd, path, sysOpenFlags(flag), sysMode(perm), d.res)
 }
 
 func (d *Dir) openDir(path string, follow bool) (int, error) {
@@ -46,7 +46,7 @@ func (d *Dir) openDir(path string, follow bool) (int, error) {
 	if !follow {
 		o |= unix.O_NOFOLLOW
 	}
-	return openBeneath(d.h.fd, path, o, 0, d.walk)
+	return openBeneath(d.h.fd, path, o, 0, d.res)
 }
 
 // at is where an operation acts: the element name in the directory fd.
@@ -69,7 +69,7 @@ func (d *Dir) parentOf(dir, name string) (at, error) {
 	if dir == "" {
 		return at{fd: d.h.fd, name: name}, nil
 	}
-	fd, err := openBeneath(d.h.fd, dir, oSearchDir, 0, d.walk)
+	fd, err := openBeneath(d.h.fd, dir, oSearchDir, 0, d.res)
 	if err != nil {
 		return at{}, err
 	}
@@ -79,7 +79,7 @@ func (d *Dir) parentOf(dir, name string) (at, error) {
 // dotErr resolves path, whose final element is "." or "..", as a directory
 // beneath d, and returns errno if that succeeds.
 func (d *Dir) dotErr(path string, errno error) error {
-	fd, err := openBeneath(d.h.fd, path, oSearchDir, 0, d.walk)
+	fd, err := openBeneath(d.h.fd, path, oSearchDir, 0, d.res)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (d *Dir) dotErr(path string, errno error) error {
 func (d *Dir) lookup(path string, follow bool, st *unix.Stat_t) (at, error) {
 	dir, name, trailing := splitPath(path)
 	if isDot(name) {
-		fd, err := openBeneath(d.h.fd, path, oSearchDir, 0, d.walk)
+		fd, err := openBeneath(d.h.fd, path, oSearchDir, 0, d.res)
 		if err != nil {
 			return at{}, err
 		}
@@ -136,7 +136,7 @@ func (d *Dir) lookup(path string, follow bool, st *unix.Stat_t) (at, error) {
 	// the walk, which follows it beneath d and counts every expansion
 	// against the limit, as the kernel does.
 	a.release()
-	return walkLookup(d.h.fd, path, follow, st)
+	return walkLookup(d.h.fd, path, follow, st, d.res)
 }
 
 // existsErr is the error of creating name in dirfd through a path with a
@@ -284,8 +284,8 @@ func (d *Dir) link(oldPath string, newDir *Dir, newPath string, followOld bool) 
 
 func (d *Dir) symlink(target, linkPath string) error {
 	// The target obeys the rules of a path beneath d: not empty, no NUL,
-	// not absolute, not too long.
-	if err := checkPath(target); err != nil {
+	// not absolute (unless d has root semantics), not too long.
+	if err := checkTarget(target, d.res&resRoot != 0); err != nil {
 		return err
 	}
 	if err := checkPath(linkPath); err != nil {
@@ -347,7 +347,7 @@ func (d *Dir) statSys(path string, follow bool, s *unix.Stat_t) error {
 			return nil
 		}
 	}
-	if decided, err := kernelStat(d.h.fd, path, follow, d.walk, s); decided {
+	if decided, err := kernelStat(d.h.fd, path, follow, d.res, s); decided {
 		return err
 	}
 	a, err := d.lookup(path, follow, s)

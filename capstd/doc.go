@@ -13,7 +13,9 @@
 // magic links all fail with an error wrapping [ErrEscape]; a symbolic link
 // that stays inside is followed like any other. Handing a Dir to code is
 // handing it that tree and nothing more; [Dir.OpenDir] attenuates it to a
-// subtree.
+// subtree. A Dir opened [WithRootSemantics] is the root of its own tree,
+// as a chroot is: absolute link targets beneath it are followed from it,
+// never from the host's root.
 //
 // # How confinement is achieved
 //
@@ -27,8 +29,9 @@
 // meanwhile. Operations that do not open a file (Mkdir, RemoveFile,
 // Rename, Stat without following, ...) resolve the parent directory that
 // way and act on the final name relative to it without following it.
-// docs/security.md in the capwasi repository states the guarantees and
-// their limits.
+// [WithResolver] chooses the walk even where openat2 works, for a Dir and
+// everything obtained from it. docs/security.md in the capwasi repository
+// states the guarantees and their limits.
 //
 // # Errors
 //

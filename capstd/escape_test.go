@@ -294,10 +294,18 @@ var attacks = []attack{
 
 func TestEscapes(t *testing.T) {
 	require.GreaterOrEqual(t, len(attacks), 40)
+	runAttacks(t, attacks, (*sandbox).plantAttackTree)
+}
+
+// runAttacks runs each attack on a fresh sandbox whose Dir is opened with
+// opts and whose tree plant fills, and checks its error and that nothing
+// outside the root changed.
+func runAttacks(t *testing.T, attacks []attack, plant func(*sandbox), opts ...Option) {
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
-			s := newSandbox(t)
-			s.plantAttackTree()
+			t.Parallel()
+			s := newSandbox(t, opts...)
+			plant(s)
 			before := s.snapshot()
 			err := a.op(s)
 			requireErr(t, err, a.want)
@@ -339,6 +347,25 @@ func TestEscapeProcMagicLinks(t *testing.T) {
 	st, err := d.Stat("root", false)
 	require.NoError(t, err)
 	require.Equal(t, TypeSymlink, st.Type)
+
+	// With root semantics a magic link is read as an ordinary link: its
+	// text, when absolute ("/", the working directory, the file's path),
+	// names a path beneath the Dir. Nothing is found there but the Dir
+	// itself ("root" reads "/").
+	rooted := openTestDir(t, "/proc/self", WithRootSemantics())
+	self, err := rooted.Fstat()
+	require.NoError(t, err)
+	for _, p := range []string{"root/etc/passwd", "root", "cwd", "cwd/x", "exe", fd, fd + "/x", fd + "/", "root/"} {
+		f, err := rooted.OpenFile(p, ORead, 0)
+		if err == nil {
+			st, err := f.Stat()
+			f.Close()
+			require.NoError(t, err)
+			require.Equal(t, [2]uint64{self.Dev, self.Ino}, [2]uint64{st.Dev, st.Ino}, p)
+			continue
+		}
+		require.True(t, errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENOTDIR), "%s: %v", p, err)
+	}
 }
 
 // TestEscapeSubDir checks that a Dir opened beneath another is confined to

@@ -15,9 +15,9 @@ import (
 // for it, while Preadv and Pwritev do not use it.
 type File struct {
 	h     handle
-	name  string   // the path it was opened with, relative to its Dir
-	flags OpenFlag // the flags it was opened with
-	walk  bool     // inherited by a Dir made from it
+	name  string     // the path it was opened with, relative to its Dir
+	flags OpenFlag   // the flags it was opened with
+	res   resolution // inherited by a Dir made from it
 }
 
 // Interfaces File implements.
@@ -28,8 +28,8 @@ var (
 )
 
 // newFile returns a File owning fd.
-func newFile(fd int, name string, flags OpenFlag, walk bool) *File {
-	f := &File{name: name, flags: flags, walk: walk}
+func newFile(fd int, name string, flags OpenFlag, res resolution) *File {
+	f := &File{name: name, flags: flags, res: res}
 	f.h.init(fd)
 	return f
 }

@@ -15,8 +15,10 @@ import (
 )
 
 // A pure-Go model of path resolution beneath a directory, the way the
-// kernel does it under RESOLVE_BENEATH: the reference FuzzResolve checks
-// both resolvers against.
+// kernel does it under RESOLVE_BENEATH, and with root semantics (absolute
+// link targets restart at the root, where ".." then stays, as under
+// RESOLVE_IN_ROOT): the reference FuzzResolve checks both resolvers
+// against.
 
 // mnode is a file in the model tree.
 type mnode struct {
@@ -38,6 +40,11 @@ var modelTree = []string{
 	"out -> ../outside", "outf -> ../outside/secret", "ch1 -> ch2", "ch2 -> ch3", "ch3 -> in/f",
 	"lp1 -> lp2", "lp2 -> lp1", "self -> self", "dang -> nowhere", "dd -> ..", "dot -> .",
 	"deepdot -> a/b/../../a/./b",
+	// Absolute targets: escapes, or with root semantics links within.
+	"absf -> /f", "absb -> /a/b", "absroot -> /", "absup -> /..", "absupf -> /../../f",
+	"a/absdd -> /a/../..", "absdang -> /nowhere", "abschain -> /ch1", "absloop -> /absloop",
+	"abstrail -> /a/", "absslash -> //a//b/", "absabs -> /absb", "a/b/absin -> /in/../a/up/absf",
+	"c/relabs -> ../absb/../..", "c/absrel -> /c/relabs/up",
 }
 
 // buildModel creates the tree under root on disk and returns its model.
@@ -83,9 +90,17 @@ func buildModel(t testing.TB, root string) *model {
 	return m
 }
 
+// mstate is the state of one resolution.
+type mstate struct {
+	links  int  // symbolic links expanded
+	rooted bool // root semantics: absolute targets restart at the root
+	jumped bool // one did: ".." at the root stays there
+}
+
 // resolve returns the node path names, or the error the resolution should
-// fail with. A final symbolic link is followed if follow is set.
-func (m *model) resolve(path string, follow bool) (*mnode, error) {
+// fail with. A final symbolic link is followed if follow is set; rooted
+// gives the root root semantics.
+func (m *model) resolve(path string, follow, rooted bool) (*mnode, error) {
 	switch {
 	case path == "":
 		return nil, syscall.ENOENT
@@ -96,12 +111,11 @@ func (m *model) resolve(path string, follow bool) (*mnode, error) {
 	case len(path) >= 4096:
 		return nil, syscall.ENAMETOOLONG
 	}
-	links := 0
-	return m.walk(m.root, path, follow, &links)
+	return m.walk(m.root, path, follow, &mstate{rooted: rooted})
 }
 
 // walk resolves path from the directory start.
-func (m *model) walk(start *mnode, path string, follow bool, links *int) (*mnode, error) {
+func (m *model) walk(start *mnode, path string, follow bool, st *mstate) (*mnode, error) {
 	trailing := strings.HasSuffix(path, "/")
 	var comps []string
 	for _, c := range strings.Split(path, "/") {
@@ -119,6 +133,9 @@ func (m *model) walk(start *mnode, path string, follow bool, links *int) (*mnode
 			continue
 		case "..":
 			if cur == m.root {
+				if st.jumped {
+					continue
+				}
 				return nil, ErrEscape
 			}
 			cur = cur.parent
@@ -132,15 +149,19 @@ func (m *model) walk(start *mnode, path string, follow bool, links *int) (*mnode
 			return nil, syscall.ENOENT
 		}
 		if next.typ == TypeSymlink && (i < len(comps)-1 || follow || trailing) {
-			if *links >= maxSymlinks {
+			if st.links >= maxSymlinks {
 				return nil, syscall.ELOOP
 			}
-			*links++
-			if strings.HasPrefix(next.target, "/") {
-				return nil, ErrEscape
+			st.links++
+			from, target := cur, next.target
+			if strings.HasPrefix(target, "/") {
+				if !st.rooted {
+					return nil, ErrEscape
+				}
+				from, target, st.jumped = m.root, strings.TrimLeft(target, "/"), true
 			}
 			var err error
-			if next, err = m.walk(cur, next.target, true, links); err != nil {
+			if next, err = m.walk(from, target, true, st); err != nil {
 				return nil, err
 			}
 		}
@@ -160,39 +181,46 @@ var fuzzSeeds = []string{
 	"..", ".", "./", "a//b///f", "e/.", "e/..", "f/.", "f/..", "a/b/f/", "/f", "", "a\x00", "in/../f",
 	"a/up/a/up/in/../../c/g", strings.Repeat("x", 300), strings.Repeat("a/up/", 900) + "f",
 	strings.Repeat("in/../", 38) + "ch1", "insl/up/upup",
+	"absf", "absb/f", "absroot/a/b/f", "absroot/..", "absup/f", "absupf", "a/absdd/c/g", "absdang",
+	"abschain", "absloop", "abstrail", "abstrail/", "absslash/f", "absabs/../f", "a/b/absin",
+	"c/relabs", "c/absrel", "absroot/../../f", "absb/../../..", "a/b/absin/../../../f",
 }
 
 // tokenWords are the path elements tokenPath builds paths from: the names
 // of the fuzzing tree, dots, an empty element and a missing name.
-var tokenWords = [32]string{
+var tokenWords = [64]string{
 	"a", "b", "c", "e", "f", "g", "up", "upup", "sib", "abs", "in", "inf", "insl", "fsl", "out", "outf",
 	"ch1", "ch3", "lp1", "self", "dang", "dd", "dot", "deepdot", "k00", "k01", "k39", ".", "..", "", "nope", "secret",
+	"absf", "absb", "absroot", "absup", "absupf", "absdd", "absdang", "abschain", "absloop", "abstrail",
+	"absslash", "absabs", "absin", "relabs", "absrel", "ch2", "lp2", "k40", "..", "..", ".", "a", "b", "c",
+	"absroot", "absup", "absb", "in", "up", "dd", "f", "",
 }
 
 // tokenPath reads data as a path in tokenWords, so that random input
 // makes paths through the tree rather than names that are not in it: each
-// byte picks a word (low 5 bits) and its separator ("//" if bit 5 is set);
-// bit 6 of the last byte adds a trailing slash.
+// byte picks a word (low 6 bits) and its separator ("//" if bit 6 is set);
+// bit 7 of the last byte adds a trailing slash.
 func tokenPath(data string) string {
 	var b strings.Builder
 	for i := 0; i < len(data); i++ {
 		if i > 0 {
 			b.WriteString("/")
-			if data[i]&0x20 != 0 {
+			if data[i]&0x40 != 0 {
 				b.WriteString("/")
 			}
 		}
-		b.WriteString(tokenWords[data[i]&0x1f])
+		b.WriteString(tokenWords[data[i]&0x3f])
 	}
-	if len(data) > 0 && data[len(data)-1]&0x40 != 0 {
+	if len(data) > 0 && data[len(data)-1]&0x80 != 0 {
 		b.WriteString("/")
 	}
 	return b.String()
 }
 
-// FuzzResolve resolves random paths with both resolvers and checks every
-// answer against the model; anything opened must be a file of the tree.
-// Each input is tried as a path and as a tokenPath.
+// FuzzResolve resolves random paths with both resolvers, with and without
+// root semantics, and checks every answer against the model; anything
+// opened must be a file of the tree. Each input is tried as a path and as
+// a tokenPath.
 func FuzzResolve(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -214,15 +242,16 @@ func FuzzResolve(f *testing.F) {
 	index(m.root)
 
 	var dirs []*Dir
-	for _, walk := range []bool{false, true} {
-		d, err := OpenAmbientDir(root)
-		if errors.Is(err, errors.ErrUnsupported) {
-			f.Skip("capstd is not supported on this system")
+	for _, r := range []Resolver{ResolverAuto, ResolverWalk} {
+		for _, opts := range [][]Option{nil, {WithRootSemantics()}} {
+			d, err := OpenAmbientDir(root, append(opts, WithResolver(r))...)
+			if errors.Is(err, errors.ErrUnsupported) {
+				f.Skip("capstd is not supported on this system")
+			}
+			require.NoError(f, err)
+			f.Cleanup(func() { d.Close() })
+			dirs = append(dirs, d)
 		}
-		require.NoError(f, err)
-		d.walk = walk
-		f.Cleanup(func() { d.Close() })
-		dirs = append(dirs, d)
 	}
 
 	f.Fuzz(func(t *testing.T, data string) {
@@ -236,7 +265,7 @@ func FuzzResolve(f *testing.F) {
 // Dir against the model.
 func resolveBoth(t *testing.T, m *model, tree map[[2]uint64]*mnode, dirs []*Dir, path string) {
 	for _, d := range dirs {
-		mode := map[bool]string{false: "system resolver", true: "walk"}[d.walk]
+		mode := fmt.Sprintf("resolver %v, root semantics %v", d.Resolver(), d.HasRootSemantics())
 		check := func(op string, got *Stat, err error, want *mnode, wantErr error) {
 			t.Helper()
 			where := fmt.Sprintf("%s %q (%s)", op, path, mode)
@@ -250,7 +279,7 @@ func resolveBoth(t *testing.T, m *model, tree map[[2]uint64]*mnode, dirs []*Dir,
 			require.Equal(t, want.host, n.host, where)
 		}
 		for _, follow := range []bool{false, true} {
-			want, wantErr := m.resolve(path, follow)
+			want, wantErr := m.resolve(path, follow, d.HasRootSemantics())
 			st, err := d.Stat(path, follow)
 			check(fmt.Sprintf("stat(follow=%v)", follow), &st, err, want, wantErr)
 

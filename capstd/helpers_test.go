@@ -27,9 +27,9 @@ type sandbox struct {
 
 const secretData = "TOP SECRET"
 
-// newSandbox creates base/root (opened as s.d) and base/outside with
-// outside/secret, outside/sub/secret2 and outside/dir/.
-func newSandbox(t testing.TB) *sandbox {
+// newSandbox creates base/root (opened as s.d, with opts) and
+// base/outside with outside/secret, outside/sub/secret2 and outside/dir/.
+func newSandbox(t testing.TB, opts ...Option) *sandbox {
 	t.Helper()
 	base := t.TempDir()
 	s := &sandbox{t: t, base: base, root: filepath.Join(base, "root"), outside: filepath.Join(base, "outside")}
@@ -38,15 +38,16 @@ func newSandbox(t testing.TB) *sandbox {
 	require.NoError(t, os.Mkdir(filepath.Join(s.outside, "dir"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(s.outside, "secret"), []byte(secretData), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(s.outside, "sub", "secret2"), []byte(secretData+"2"), 0o644))
-	s.d = openTestDir(t, s.root)
+	s.d = openTestDir(t, s.root, opts...)
 	return s
 }
 
-// openTestDir opens path as a Dir closed at the end of the test; it skips
+// openTestDir opens path as a Dir with the resolver of this run of the
+// tests (see TestMain) and opts, closed at the end of the test; it skips
 // the test where capstd is unsupported.
-func openTestDir(t testing.TB, path string) *Dir {
+func openTestDir(t testing.TB, path string, opts ...Option) *Dir {
 	t.Helper()
-	d, err := OpenAmbientDir(path)
+	d, err := OpenAmbientDir(path, append([]Option{WithResolver(testResolver)}, opts...)...)
 	if errors.Is(err, errors.ErrUnsupported) {
 		t.Skip("capstd is not supported on this system")
 	}

@@ -20,7 +20,7 @@ func TestMain(m *testing.M) {
 	if code := m.Run(); code != 0 {
 		os.Exit(code)
 	}
-	forceWalk.Store(true)
+	testResolver = ResolverWalk
 	fmt.Printf("capstd: tests with resolver %q\n", resolverName())
 	os.Exit(m.Run())
 }
@@ -31,9 +31,13 @@ func flagSet(name string) bool {
 	return f != nil && f.Value.String() != ""
 }
 
-// resolverName names the resolver new Dirs use.
+// testResolver is the resolver of the Dirs the tests open with
+// openTestDir.
+var testResolver = ResolverAuto
+
+// resolverName names the resolver those Dirs use.
 func resolverName() string {
-	if forceWalk.Load() || !kernelResolver() {
+	if testResolver == ResolverWalk || !kernelResolver() {
 		return "walk"
 	}
 	return "openat2"

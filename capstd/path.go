@@ -33,6 +33,22 @@ func checkPath(p string) error {
 	return nil
 }
 
+// checkTarget rejects a symbolic link's target as checkPath rejects a
+// path, except that an absolute target is allowed when root is set (a Dir
+// with root semantics).
+func checkTarget(target string, root bool) error {
+	if !root || !strings.HasPrefix(target, "/") {
+		return checkPath(target)
+	}
+	switch {
+	case strings.IndexByte(target, 0) >= 0:
+		return syscall.EINVAL
+	case len(target) >= maxPathLen:
+		return syscall.ENAMETOOLONG
+	}
+	return nil
+}
+
 // splitPath splits a checked path into the directory part, which keeps its
 // trailing slash or is empty (the Dir itself), and the final name; trailing
 // reports that the path ended in one or more slashes.

@@ -90,20 +90,24 @@ func judgeOpenat2(errno unix.Errno) openat2Verdict {
 
 // openBeneath opens path, relative to the directory dirfd, without leaving
 // it. flags are open(2) flags; O_NOFOLLOW refuses a final symbolic link.
-// walk forces the component walk.
-func openBeneath(dirfd int, path string, flags int, mode uint32, walk bool) (int, error) {
-	if !walk {
-		if fd, decided, err := kernelOpen(dirfd, path, flags, mode); decided {
+// res says how: resWalk forces the component walk, resRoot follows
+// absolute symbolic links from dirfd (see WithRootSemantics).
+func openBeneath(dirfd int, path string, flags int, mode uint32, res resolution) (int, error) {
+	if res&resWalk == 0 {
+		if fd, decided, err := kernelOpen(dirfd, path, flags, mode, res); decided {
 			return fd, err
 		}
 	}
-	return walkOpen(dirfd, path, flags, mode)
+	return walkOpen(dirfd, path, flags, mode, res)
 }
 
 // kernelOpen opens path beneath dirfd with openat2. decided is false when
 // openat2 is missing or its answer must be left to the walk (ELOOP, EAGAIN
-// after the retries).
-func kernelOpen(dirfd int, path string, flags int, mode uint32) (fd int, decided bool, err error) {
+// after the retries, and with resRoot EXDEV: an absolute symbolic link,
+// which RESOLVE_BENEATH refuses, is to be followed from dirfd, and
+// RESOLVE_IN_ROOT would also keep at dirfd the ".." of the path itself
+// that climbs above it, which must be refused; the walk tells them apart).
+func kernelOpen(dirfd int, path string, flags int, mode uint32, res resolution) (fd int, decided bool, err error) {
 	if !useOpenat2() {
 		return -1, false, nil
 	}
@@ -116,6 +120,9 @@ func kernelOpen(dirfd int, path string, flags int, mode uint32) (fd int, decided
 		case verdictDone:
 			return -1, true, errno
 		case verdictEscape:
+			if res&resRoot != 0 {
+				return -1, false, nil
+			}
 			return -1, true, ErrEscape
 		case verdictWalk:
 			return -1, false, nil
@@ -127,15 +134,15 @@ func kernelOpen(dirfd int, path string, flags int, mode uint32) (fd int, decided
 // kernelStat stats path beneath dirfd with one openat2(O_PATH), fstat and
 // close — as fast as a confined stat gets. decided is false when the
 // caller must resolve the path itself (see kernelOpen).
-func kernelStat(dirfd int, path string, follow, walk bool, st *unix.Stat_t) (decided bool, err error) {
-	if walk {
+func kernelStat(dirfd int, path string, follow bool, res resolution, st *unix.Stat_t) (decided bool, err error) {
+	if res&resWalk != 0 {
 		return false, nil
 	}
 	flags := unix.O_PATH
 	if !follow {
 		flags |= unix.O_NOFOLLOW // O_PATH|O_NOFOLLOW describes a final link itself
 	}
-	fd, decided, err := kernelOpen(dirfd, path, flags, 0)
+	fd, decided, err := kernelOpen(dirfd, path, flags, 0, res)
 	if !decided || err != nil {
 		return decided, err
 	}

@@ -3,6 +3,7 @@
 package capstd
 
 import (
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -19,8 +20,10 @@ import (
 //     climb above the starting directory, even if a directory on the way is
 //     moved meanwhile; the kernel never sees "..";
 //   - a symbolic link is read with readlinkat and its target spliced in
-//     front of the rest of the path; absolute targets are refused, and more
-//     than maxSymlinks expansions fail with ELOOP;
+//     front of the rest of the path; absolute targets are refused (or,
+//     beneath a Dir with root semantics, send the walk back to the starting
+//     directory, where ".." then stays), and more than maxSymlinks
+//     expansions fail with ELOOP;
 //   - a path ending in "/" must be a directory, and its final symbolic link
 //     is followed even under O_NOFOLLOW, as POSIX specifies.
 //
@@ -49,10 +52,12 @@ const (
 // window[i%walkWindow]). The arrays live in the struct itself, not behind
 // slices of local arrays, so that a walker on the stack stays there.
 type walker struct {
-	root        int // the starting directory, not owned
-	n           int // the level the walk is at
-	lo          int // levels above lo that are not checkpoints are held
-	links       int // symbolic links expanded so far
+	root        int  // the starting directory, not owned
+	rooted      bool // absolute link targets restart at root (resRoot)
+	jumped      bool // one did: ".." at root stays there, as "/.." is "/"
+	n           int  // the level the walk is at
+	lo          int  // levels above lo that are not checkpoints are held
+	links       int  // symbolic links expanded so far
 	window      [walkWindow]int
 	checkpoints [maxWalkDepth/walkWindow + 1]int
 	names       [walkWindow]string // the name of each level up to walkWindow
@@ -114,10 +119,14 @@ func (w *walker) push(fd int, name string) error {
 	return nil
 }
 
-// up moves to the parent directory; above the root is an escape. A parent
-// no longer held is reopened from the checkpoint below it.
+// up moves to the parent directory; above the root is an escape, or the
+// root itself after an absolute link was followed from it. A parent no
+// longer held is reopened from the checkpoint below it.
 func (w *walker) up() error {
 	if w.n == 0 {
+		if w.jumped {
+			return nil
+		}
 		return ErrEscape
 	}
 	closeFd(*w.slot(w.n))
@@ -183,22 +192,31 @@ func (w *walker) follow(name string, openErr error) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return expandLink(&w.links, target)
+	return w.expand(target)
 }
 
-// expandLink counts one symbolic-link expansion in *links and vets the
-// link's target: ELOOP after maxSymlinks expansions, ENOENT for an empty
-// target, ErrEscape for an absolute one.
-func expandLink(links *int, target string) (string, error) {
-	if *links >= maxSymlinks {
+// expand counts one symbolic-link expansion and vets the link's target:
+// ELOOP after maxSymlinks expansions, ENOENT for an empty target. An
+// absolute target is ErrEscape unless the walk is rooted; then the walk
+// goes back to the root and the target is returned relative to it ("."
+// for "/").
+func (w *walker) expand(target string) (string, error) {
+	if w.links >= maxSymlinks {
 		return "", syscall.ELOOP
 	}
-	*links++
+	w.links++
 	switch {
 	case target == "":
 		return "", syscall.ENOENT
-	case target[0] == '/':
+	case target[0] != '/':
+		return target, nil
+	case !w.rooted:
 		return "", ErrEscape
+	}
+	w.closeAll()
+	w.jumped = true
+	if target = strings.TrimLeft(target, "/"); target == "" {
+		target = "."
 	}
 	return target, nil
 }
@@ -240,12 +258,13 @@ func (w *walker) toFinal(rest string) (elem string, trailing bool, err error) {
 }
 
 // walkOpen opens path, relative to the directory root, without leaving it,
-// as openBeneath does (see there); it is the fallback resolver. flags never
-// hold O_PATH without O_DIRECTORY (the callers see to it): an
-// O_PATH|O_NOFOLLOW open of a symbolic link succeeds on the link itself,
-// which would hide a final link that is to be followed.
-func walkOpen(root int, path string, flags int, mode uint32) (int, error) {
-	w := walker{root: root}
+// as openBeneath does (see there; of res only resRoot matters here); it is
+// the fallback resolver. flags never hold O_PATH without O_DIRECTORY (the
+// callers see to it): an O_PATH|O_NOFOLLOW open of a symbolic link
+// succeeds on the link itself, which would hide a final link that is to be
+// followed.
+func walkOpen(root int, path string, flags int, mode uint32, res resolution) (int, error) {
+	w := walker{root: root, rooted: res&resRoot != 0}
 	defer w.closeAll()
 
 	follow := flags&unix.O_NOFOLLOW == 0
@@ -294,9 +313,10 @@ func walkOpen(root int, path string, flags int, mode uint32) (int, error) {
 // with the element's lstat. Final symbolic links are followed while follow
 // is set or the path ends in a slash (which then requires a directory).
 // A final "." or ".." comes back as "." in the directory it names. The
-// returned directory is owned by the caller unless it is root.
-func walkLookup(root int, path string, follow bool, st *unix.Stat_t) (at, error) {
-	w := walker{root: root}
+// returned directory is owned by the caller unless it is root. Of res only
+// resRoot matters.
+func walkLookup(root int, path string, follow bool, st *unix.Stat_t, res resolution) (at, error) {
+	w := walker{root: root, rooted: res&resRoot != 0}
 	defer w.closeAll()
 
 	rest := path
@@ -319,7 +339,7 @@ func walkLookup(root int, path string, follow bool, st *unix.Stat_t) (at, error)
 		if mode == unix.S_IFLNK && (follow || trailing) {
 			target, err := readlinkString(w.cur(), elem)
 			if err == nil {
-				target, err = expandLink(&w.links, target)
+				target, err = w.expand(target)
 			}
 			if err != nil {
 				return at{}, err

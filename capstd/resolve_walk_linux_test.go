@@ -27,7 +27,7 @@ func TestWalkHoldsFewDescriptors(t *testing.T) {
 	require.NoError(t, unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: limit, Max: old.Max}))
 	defer func() { require.NoError(t, unix.Setrlimit(unix.RLIMIT_NOFILE, &old)) }()
 
-	fd, err := walkOpen(rootFd, levels("d/", depth)+levels("../", depth-10)+"f", unix.O_RDONLY, 0)
+	fd, err := walkOpen(rootFd, levels("d/", depth)+levels("../", depth-10)+"f", unix.O_RDONLY, 0, 0)
 	require.NoError(t, err)
 	unix.Close(fd)
 }

@@ -77,7 +77,7 @@ func TestWalkUpReopensLevels(t *testing.T) {
 		} else {
 			require.NoError(t, unix.Stat(root, &want))
 		}
-		fd, err := walkOpen(rootFd, c.path, unix.O_RDONLY, 0)
+		fd, err := walkOpen(rootFd, c.path, unix.O_RDONLY, 0, 0)
 		require.NoError(t, err, "open %s", c.path)
 		var got unix.Stat_t
 		require.NoError(t, unix.Fstat(fd, &got))
@@ -85,12 +85,12 @@ func TestWalkUpReopensLevels(t *testing.T) {
 		require.Equal(t, want.Ino, got.Ino, "open %s: level %d", c.path, c.level)
 
 		var st unix.Stat_t
-		a, err := walkLookup(rootFd, c.path, true, &st)
+		a, err := walkLookup(rootFd, c.path, true, &st, 0)
 		require.NoError(t, err, "lookup %s", c.path)
 		a.release()
 		require.Equal(t, want.Ino, st.Ino, "lookup %s: level %d", c.path, c.level)
 	}
-	_, err := walkOpen(rootFd, levels("d/", 140)+levels("../", 141)+"f", unix.O_RDONLY, 0)
+	_, err := walkOpen(rootFd, levels("d/", 140)+levels("../", 141)+"f", unix.O_RDONLY, 0, 0)
 	require.ErrorIs(t, err, ErrEscape)
 }
 
@@ -114,15 +114,15 @@ func TestWalkDepthLimit(t *testing.T) {
 		}
 	})
 
-	fd, err := walkOpen(rootFd, "n", unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	fd, err := walkOpen(rootFd, "n", unix.O_RDONLY|unix.O_DIRECTORY, 0, 0)
 	require.NoError(t, err, "a walk through exactly maxWalkDepth levels")
 	unix.Close(fd)
-	_, err = walkOpen(rootFd, "m", unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	_, err = walkOpen(rootFd, "m", unix.O_RDONLY|unix.O_DIRECTORY, 0, 0)
 	require.ErrorIs(t, err, syscall.ENAMETOOLONG)
 	var st unix.Stat_t
-	_, err = walkLookup(rootFd, "m/.", true, &st)
+	_, err = walkLookup(rootFd, "m/.", true, &st, 0)
 	require.ErrorIs(t, err, syscall.ENAMETOOLONG)
-	a, err := walkLookup(rootFd, "n", true, &st)
+	a, err := walkLookup(rootFd, "n", true, &st, 0)
 	require.NoError(t, err, "a lookup within the limit")
 	a.release()
 }
@@ -158,7 +158,7 @@ func TestWalkRandomPaths(t *testing.T) {
 		path := b.String() + "."
 		var want unix.Stat_t
 		require.NoError(t, unix.Stat(filepath.Join(root, path), &want))
-		fd, err := walkOpen(rootFd, path, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+		fd, err := walkOpen(rootFd, path, unix.O_RDONLY|unix.O_DIRECTORY, 0, 0)
 		require.NoError(t, err, path)
 		var got unix.Stat_t
 		require.NoError(t, unix.Fstat(fd, &got))

@@ -21,13 +21,20 @@ import (
 // loop) while other goroutines open, stat, create, unlink, mkdir and set
 // times through them. Every success must act inside the root: what was
 // opened is an inode of the root's tree, and the tree outside is unchanged
-// at the end.
+// at the end. With root semantics the absolute link leads to a copy of the
+// outside tree at its host path inside the root, which is where a
+// successful call through it must land.
 func TestSwapRace(t *testing.T) {
+	t.Run("plain", func(t *testing.T) { swapRace(t) })
+	t.Run("root-semantics", func(t *testing.T) { swapRace(t, WithRootSemantics()) })
+}
+
+func swapRace(t *testing.T, opts ...Option) {
 	duration := time.Second
 	if testing.Short() {
 		duration = 200 * time.Millisecond
 	}
-	s := newSandbox(t)
+	s := newSandbox(t, opts...)
 	require.NoError(t, os.WriteFile(filepath.Join(s.outside, "file"), []byte(secretData), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(s.outside, "victim"), []byte(secretData), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(s.outside, "sub", "file"), []byte(secretData), 0o644))
@@ -40,6 +47,10 @@ func TestSwapRace(t *testing.T) {
 	s.file("a/sub/deep.real/file", "inside")
 	require.NoError(t, os.Rename(s.host("a/sub/deep"), s.host("a/sub/deep.tmp")))
 	require.NoError(t, os.Rename(s.host("a/sub/deep.real"), s.host("a/sub/deep")))
+	if s.d.HasRootSemantics() {
+		s.file(s.mirror("file"), "inside")
+		s.file(s.mirror("sub/file"), "inside")
+	}
 	before := s.snapshot()
 
 	// The inodes a successful open may return.
