@@ -200,8 +200,9 @@ func (b *WasiCtxBuilder) InheritStdio() *WasiCtxBuilder {
 // what it may change beneath it ([ReadOnly], [ReadWrite], or [DirWrite] or
 // [FileWrite] alone). Directories are numbered from 3 in the order of the
 // Preopen* calls. A nil or closed dir, the same dir twice, an empty
-// guestPath, one containing NUL, and a guestPath given twice are invalid.
-// The built context owns dir; to give one directory to many contexts, use
+// guestPath, one containing NUL, a guestPath given twice, and a dir opened
+// [WithRootSemantics] under a guestPath other than "/" are invalid. The
+// built context owns dir; to give one directory to many contexts, use
 // [WasiCtxBuilder.PreopenSharedDir].
 func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *WasiCtxBuilder {
 	switch {
@@ -210,6 +211,8 @@ func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *Wa
 	case dir.Fd() == ^uintptr(0):
 		b.errs = append(b.errs, fmt.Errorf("%w: PreopenDir: dir for %q is closed: %w", ErrInvalidBuilder, guestPath, fs.ErrClosed))
 		return b
+	case dir.HasRootSemantics() && guestPath != "/":
+		return b.fail("PreopenDir: a Dir with root semantics pre-opened as %q, not \"/\"", guestPath)
 	}
 	for _, p := range b.preopens {
 		if p.dir == dir {
@@ -248,6 +251,8 @@ func (b *WasiCtxBuilder) PreopenSharedDir(s *SharedDir, guestPath string, perms 
 	case s.isClosed():
 		b.errs = append(b.errs, fmt.Errorf("%w: PreopenSharedDir: SharedDir for %q is closed: %w", ErrInvalidBuilder, guestPath, fs.ErrClosed))
 		return b
+	case s.d.HasRootSemantics() && guestPath != "/":
+		return b.fail("PreopenSharedDir: a directory with root semantics pre-opened as %q, not \"/\"", guestPath)
 	}
 	return b.addPreopen("PreopenSharedDir", preopenSpec{guestPath: guestPath, shared: s, perms: perms})
 }

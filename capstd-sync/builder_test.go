@@ -173,6 +173,18 @@ func TestBuilderInvalidInput(t *testing.T) {
 			f := &memSocket{}
 			b.PreopenSocketFile(f).PreopenSocketFile(f)
 		}, false},
+		{"root semantics not as /", func(b *WasiCtxBuilder) {
+			rooted, err := OpenAmbientDir(t.TempDir(), WithRootSemantics())
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = rooted.Close() })
+			b.PreopenDir(rooted, "/data", ReadOnly)
+		}, true},
+		{"shared root semantics not as /", func(b *WasiCtxBuilder) {
+			rooted, err := OpenSharedDir(t.TempDir(), WithRootSemantics())
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = rooted.Close() })
+			b.PreopenSharedDir(rooted, "/data", ReadOnly)
+		}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -21,8 +21,12 @@ type Dir = capstd.Dir
 // OpenAmbientDir opens the host directory at path, as the process's own
 // open(2) would, for [WasiCtxBuilder.PreopenDir] or [NewWasiDir]. It is
 // capstd.OpenAmbientDir: the one use of the process's ambient authority.
-// Errors are capstd's (*fs.PathError): ENOENT, ENOTDIR, EACCES, ...
-func OpenAmbientDir(path string) (*Dir, error) { return capstd.OpenAmbientDir(path) }
+// opts choose how guest paths beneath it resolve: [WithResolver],
+// [WithRootSemantics]. Errors are capstd's (*fs.PathError): ENOENT,
+// ENOTDIR, EACCES, EINVAL for an invalid option, ...
+func OpenAmbientDir(path string, opts ...DirOption) (*Dir, error) {
+	return capstd.OpenAmbientDir(path, opts...)
+}
 
 // NewWasiDir returns a [common.WasiDir] for d with the given permissions:
 // the worked example of an implementation, and what [WasiCtxBuilder] pre-opens.
@@ -303,7 +307,8 @@ func (d *dirFile) Readdir(_ context.Context, cookie common.Dircookie, entries []
 }
 
 // Symlink creates a symbolic link. Without DirWrite: EPERM; an absolute
-// target: EPERM (capstd refuses it as an escape).
+// target: EPERM (capstd refuses it as an escape), unless the directory is a
+// pre-open with root semantics ([WithRootSemantics]).
 func (d *dirFile) Symlink(_ context.Context, target, path string) error {
 	if !d.perms.allows(DirWrite) {
 		return common.EPERM

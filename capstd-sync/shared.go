@@ -44,10 +44,10 @@ func NewSharedDir(d *Dir) (*SharedDir, error) {
 	return &SharedDir{d: d}, nil
 }
 
-// OpenSharedDir opens the host directory at path ([OpenAmbientDir]) as a
-// SharedDir. Errors are OpenAmbientDir's.
-func OpenSharedDir(path string) (*SharedDir, error) {
-	d, err := OpenAmbientDir(path)
+// OpenSharedDir opens the host directory at path ([OpenAmbientDir], with
+// opts) as a SharedDir. Errors are OpenAmbientDir's.
+func OpenSharedDir(path string, opts ...DirOption) (*SharedDir, error) {
+	d, err := OpenAmbientDir(path, opts...)
 	if err != nil {
 		return nil, err
 	}
