@@ -64,6 +64,7 @@ type preopenSpec struct {
 	guestPath string
 	dir       *Dir
 	host      string
+	hostOpts  []DirOption // how Build opens host
 	any       common.WasiDir
 	fsys      fs.FS
 	shared    *SharedDir
@@ -224,16 +225,18 @@ func (b *WasiCtxBuilder) PreopenDir(dir *Dir, guestPath string, perms Perms) *Wa
 
 // PreopenHostDir gives the guest the host directory hostPath under the name
 // guestPath, with perms, as [WasiCtxBuilder.PreopenDir] does, except that
-// [WasiCtxBuilder.Build] opens the directory itself ([OpenAmbientDir]) and
-// the built context owns it: it is closed with the guest's descriptor, and
-// by Build when Build fails. An empty hostPath is invalid; a directory that
-// cannot be opened is an error of Build naming hostPath (not wrapping
-// [ErrInvalidBuilder]).
-func (b *WasiCtxBuilder) PreopenHostDir(hostPath, guestPath string, perms Perms) *WasiCtxBuilder {
+// [WasiCtxBuilder.Build] opens the directory itself ([OpenAmbientDir] with
+// opts) and the built context owns it: it is closed with the guest's
+// descriptor, and by Build when Build fails. An empty hostPath is invalid;
+// a directory that cannot be opened is an error of Build naming hostPath
+// (not wrapping [ErrInvalidBuilder]); so is an invalid option, and
+// [WithRootSemantics] for a guestPath other than "/" is an invalid input.
+func (b *WasiCtxBuilder) PreopenHostDir(hostPath, guestPath string, perms Perms, opts ...DirOption) *WasiCtxBuilder {
 	if hostPath == "" {
 		return b.fail("PreopenHostDir: empty host path for %q", guestPath)
 	}
-	return b.addPreopen("PreopenHostDir", preopenSpec{guestPath: guestPath, host: hostPath, perms: perms})
+	p := preopenSpec{guestPath: guestPath, host: hostPath, hostOpts: append([]DirOption(nil), opts...), perms: perms}
+	return b.addPreopen("PreopenHostDir", p)
 }
 
 // PreopenSharedDir gives the guest the directory of s under the name
@@ -473,9 +476,13 @@ func (b *WasiCtxBuilder) Build() (common.WasiCtx, error) {
 			}
 			d = &dirFile{d: p.shared.d, shared: p.shared, perms: p.perms}
 		default:
-			dir, err := OpenAmbientDir(p.host)
+			dir, err := OpenAmbientDir(p.host, p.hostOpts...)
 			if err != nil {
 				return fail(fmt.Errorf("capstdsync: PreopenHostDir %q: %w", p.guestPath, err))
+			}
+			if dir.HasRootSemantics() && p.guestPath != "/" {
+				_ = dir.Close()
+				return fail(fmt.Errorf("%w: PreopenHostDir: root semantics for %q, not \"/\"", ErrInvalidBuilder, p.guestPath))
 			}
 			d = &dirFile{d: dir, perms: p.perms, budget: p.budget}
 		}

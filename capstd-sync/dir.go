@@ -63,6 +63,11 @@ type dirFile struct {
 
 func (d *dirFile) Rights() (base, inheriting common.Rights) { return d.perms.dirRights() }
 
+// Resolver reports how paths beneath d resolve ([WithResolver]): a host can
+// ask a directory of this package with the method set
+// interface{ Resolver() capstdsync.Resolver }.
+func (d *dirFile) Resolver() Resolver { return d.d.Resolver() }
+
 func (d *dirFile) Fdflags(context.Context) (common.Fdflags, error) { return d.flags, nil }
 
 // SetFdflags records FDFLAGS_NONBLOCK, which means nothing for a directory

@@ -82,3 +82,33 @@ func readF(t *testing.T, f common.WasiFile) string {
 	require.NoError(t, err)
 	return string(buf[:n])
 }
+
+// TestPreopenHostDirOptions checks that the options of PreopenHostDir are
+// those Build opens the directory with, and that root semantics are
+// refused for a pre-open not named "/", with nothing left open.
+func TestPreopenHostDirOptions(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "d/f", "inside")
+	ctx, err := NewWasiCtxBuilder().
+		PreopenHostDir(root, "/", ReadWrite, WithResolver(ResolverWalk), WithRootSemantics()).
+		Build()
+	require.NoError(t, err)
+	wd := ctx.Preopens()[0].Dir
+	require.Equal(t, ResolverWalk, wd.(*dirFile).d.Resolver())
+	require.NoError(t, wd.Symlink(bg, "/d/f", "abs"))
+	require.Equal(t, "inside", readF(t, openF(t, wd, "abs", common.OpenOptions{Read: true, Lookup: common.LookupflagsSymlinkFollow})))
+	require.NoError(t, ctx.Close())
+
+	before := openFds(t)
+	_, err = NewWasiCtxBuilder().
+		PreopenHostDir(root, "/", ReadOnly).
+		PreopenHostDir(t.TempDir(), "/data", ReadOnly, WithRootSemantics()).
+		Build()
+	require.ErrorIs(t, err, ErrInvalidBuilder)
+	require.Contains(t, err.Error(), "/data")
+	_, err = NewWasiCtxBuilder().PreopenHostDir(root, "/", ReadOnly, WithResolver(Resolver(3))).Build()
+	require.ErrorIs(t, err, syscall.EINVAL)
+	if before >= 0 {
+		require.Equal(t, before, openFds(t), "what Build opened is closed again")
+	}
+}
