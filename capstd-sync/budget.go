@@ -242,10 +242,10 @@ func (b *WasiCtxBuilder) PreopenDirWithBudget(dir *Dir, guestPath string, perms 
 	return b.withBudget("PreopenDirWithBudget", guestPath, budget, func() { b.PreopenDir(dir, guestPath, perms) })
 }
 
-// PreopenHostDirWithBudget is [WasiCtxBuilder.PreopenHostDir] with a
-// [Budget], as [WasiCtxBuilder.PreopenDirWithBudget].
-func (b *WasiCtxBuilder) PreopenHostDirWithBudget(hostPath, guestPath string, perms Perms, budget *Budget) *WasiCtxBuilder {
-	return b.withBudget("PreopenHostDirWithBudget", guestPath, budget, func() { b.PreopenHostDir(hostPath, guestPath, perms) })
+// PreopenHostDirWithBudget is [WasiCtxBuilder.PreopenHostDir] (opts
+// included) with a [Budget], as [WasiCtxBuilder.PreopenDirWithBudget].
+func (b *WasiCtxBuilder) PreopenHostDirWithBudget(hostPath, guestPath string, perms Perms, budget *Budget, opts ...DirOption) *WasiCtxBuilder {
+	return b.withBudget("PreopenHostDirWithBudget", guestPath, budget, func() { b.PreopenHostDir(hostPath, guestPath, perms, opts...) })
 }
 
 // withBudget runs preopen, and gives the pre-open it records budget.

@@ -64,6 +64,9 @@ type Case struct {
 type MoreDir struct {
 	GuestPath string
 	ReadOnly  bool
+	// Tree, when set, prepares the directory before the run, as Case.Tree
+	// does the root (the suite's "outside" directory is beside both).
+	Tree func(dir string) error
 }
 
 // Outcome is what a guest run produced, as a Case's Check sees it.
@@ -148,6 +151,11 @@ func runCase(ctx context.Context, e *runner, impl Impl, c Case, tmp string) case
 		p := filepath.Join(tmp, fmt.Sprintf("more%d", i))
 		if err := os.MkdirAll(p, 0o755); err != nil {
 			return fail("%v", err)
+		}
+		if m.Tree != nil {
+			if err := m.Tree(p); err != nil {
+				return fail("preparing %s: %v", m.GuestPath, err)
+			}
 		}
 		spec.Dirs = append(spec.Dirs, Dir{HostPath: p, GuestPath: m.GuestPath, ReadOnly: m.ReadOnly})
 	}

@@ -20,6 +20,11 @@ const readOnlyFileRights = "RIGHTS_FD_READ|RIGHTS_FD_SEEK|RIGHTS_FD_TELL|RIGHTS_
 // refused is what an escape or a change to a read-only tree answers.
 const refused = "EPERM"
 
+// refusedInRoot is what following, in the pre-open named "/", an absolute
+// link to a path that does not exist beneath it may answer: refused, or,
+// with FeatureRootSemantics, ENOENT.
+const refusedInRoot = refused + "|ENOENT"
+
 // outsideLinks adds to mkTree's entries symbolic links planted by the host
 // that lead out: relative, absolute to the real secret, absolute to a
 // system file, and to a directory with a trailing slash.
@@ -43,6 +48,33 @@ func outsideLinks(entries ...string) func(root string) error {
 		}
 		return nil
 	}
+}
+
+// mirrorOf returns where, beneath root, the host path of the "outside"
+// directory beside root lies.
+func mirrorOf(root string) string {
+	return filepath.Join(root, filepath.Join(filepath.Dir(root), "outside"))
+}
+
+// mirrorOutside is outsideLinks plus, beneath the root, a copy of the
+// outside secret at its host path ("mirror") and one at outside/secret
+// ("top mirror"): where absolute links land with root semantics.
+func mirrorOutside(root string) error {
+	if err := outsideLinks()(root); err != nil {
+		return err
+	}
+	for path, text := range map[string]string{
+		filepath.Join(mirrorOf(root), "secret"):  "mirror",
+		filepath.Join(root, "outside", "secret"): "top mirror",
+	} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func init() {
@@ -84,27 +116,79 @@ path_readlink 3 s:"../outside/secret" buf:16 out:4 => ` + refused,
 			// LESSONS (wazero's mounts): links the host planted that lead out,
 			// relative or absolute, are never followed out, at the end of a
 			// path or in its middle; reading a link's content is harmless.
+			// (In "/", absolute targets are refused, or, with
+			// FeatureRootSemantics, followed inside, where these lead
+			// nowhere: ENOENT, or ELOOP for "etc", whose target "/etc/..."
+			// is itself.)
 			Name: "sandbox/host-planted-symlinks",
 			Tree: outsideLinks("f=x"),
 			Script: `
 path_open 3 LOOKUP_SYMLINK_FOLLOW s:"rel" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
-path_open 3 LOOKUP_SYMLINK_FOLLOW s:"abs" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
-path_open 3 LOOKUP_SYMLINK_FOLLOW s:"etc" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"abs" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refusedInRoot + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"etc" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refusedInRoot + `|ELOOP
 path_open 3 0 s:"reldir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
-path_open 3 0 s:"absdir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"absdir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refusedInRoot + `
 path_open 3 LOOKUP_SYMLINK_FOLLOW s:"rel" OFLAGS_TRUNC RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
 path_open 3 0 s:"reldir/new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
-path_filestat_get 3 LOOKUP_SYMLINK_FOLLOW s:"abs" out:64 => ` + refused + `
+path_filestat_get 3 LOOKUP_SYMLINK_FOLLOW s:"abs" out:64 => ` + refusedInRoot + `
 path_filestat_get 3 0 s:"reldir/secret" out:64  => ` + refused + `
 path_filestat_set_times 3 LOOKUP_SYMLINK_FOLLOW s:"rel" 0 0 FSTFLAGS_MTIM_NOW => ` + refused + `
-path_create_directory 3 s:"absdir/d"            => ` + refused + `
+path_create_directory 3 s:"absdir/d"            => ` + refusedInRoot + `
 path_unlink_file 3 s:"reldir/secret"            => ` + refused + `
 path_rename 3 s:"f" 3 s:"reldir/f"              => ` + refused + `
-path_link 3 0 s:"f" 3 s:"absdir/f"              => ` + refused + `
+path_link 3 0 s:"f" 3 s:"absdir/f"              => ` + refusedInRoot + `
 path_symlink s:"f" 3 s:"reldir/l"               => ` + refused + `
 path_filestat_get 3 0 s:"abs" out:64            => ESUCCESS u8@16:FILETYPE_SYMBOLIC_LINK
 path_readlink 3 s:"rel" buf:17 out:4            => ESUCCESS str:"../outside/secret" u32:17`,
 			Check: wantFile("f", "x"),
+		},
+		Case{
+			// The same absolute links, planted in a pre-open not named "/":
+			// always refused.
+			Name: "sandbox/host-planted-absolute-symlinks-in-named-preopen",
+			More: []MoreDir{{GuestPath: "/data", Tree: outsideLinks("f=x")}},
+			Script: `
+path_open 4 LOOKUP_SYMLINK_FOLLOW s:"abs" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 4 LOOKUP_SYMLINK_FOLLOW s:"etc" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 4 0 s:"absdir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 4 0 s:"absdir/new" OFLAGS_CREAT RIGHTS_FD_WRITE 0 0 out:4 => ` + refused + `
+path_filestat_get 4 LOOKUP_SYMLINK_FOLLOW s:"abs" out:64 => ` + refused + `
+path_filestat_set_times 4 LOOKUP_SYMLINK_FOLLOW s:"abs" 0 0 FSTFLAGS_MTIM_NOW => ` + refused + `
+path_create_directory 4 s:"absdir/d"            => ` + refused + `
+path_link 4 0 s:"f" 4 s:"absdir/f"              => ` + refused + `
+path_rename 4 s:"f" 4 s:"absdir/f"              => ` + refused + `
+path_symlink s:"/f" 4 s:"new"                   => ` + refused + `
+path_filestat_get 4 0 s:"abs" out:64            => ESUCCESS u8@16:FILETYPE_SYMBOLIC_LINK`,
+		},
+		Case{
+			// FeatureRootSemantics: an absolute link in "/" to the host path
+			// of the secret outside lands on the same path inside the
+			// pre-open, and "/.." there is "/" (chroot); nothing outside is
+			// read or changed. ".." above "/" in the guest's own path, or in
+			// a relative link before any absolute one, is still refused.
+			Name:  "sandbox/absolute-symlinks-stay-in-root",
+			Needs: []Feature{FeatureRootSemantics, FeatureWritableTree},
+			Tree:  mirrorOutside,
+			Script: `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"abs" 0 RIGHTS_FD_READ 0 0 out:4>a => ESUCCESS
+fd_read $a iovout:32 out:4                      => ESUCCESS str:"mirror" u32:6
+path_open 3 0 s:"absdir/secret" 0 RIGHTS_FD_READ 0 0 out:4>b => ESUCCESS
+fd_read $b iovout:32 out:4                      => ESUCCESS str:"mirror" u32:6
+path_symlink s:"/../../../../../../outside/secret" 3 s:"up" => ESUCCESS
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"up" 0 RIGHTS_FD_READ 0 0 out:4>c => ESUCCESS
+fd_read $c iovout:32 out:4                      => ESUCCESS str:"top mirror" u32:10
+path_symlink s:"/reldir" 3 s:"absrel"           => ESUCCESS
+path_open 3 0 s:"absrel/secret" 0 RIGHTS_FD_READ 0 0 out:4>d => ESUCCESS
+fd_read $d iovout:32 out:4                      => ESUCCESS str:"top mirror" u32:10
+path_open 3 0 s:"reldir/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 0 s:"../outside/secret" 0 RIGHTS_FD_READ 0 0 out:4 => ` + refused + `
+path_open 3 LOOKUP_SYMLINK_FOLLOW s:"abs" OFLAGS_TRUNC RIGHTS_FD_WRITE 0 0 out:4 => ESUCCESS
+path_create_directory 3 s:"absdir/made"         => ESUCCESS
+path_unlink_file 3 s:"up"                       => ESUCCESS`,
+			Check: checkAll(wantFile("outside/secret", "top mirror"), func(_ Outcome, root string) error {
+				mirror, _ := filepath.Rel(root, mirrorOf(root))
+				return checkAll(wantFile(filepath.Join(mirror, "secret"), ""), wantDir(filepath.Join(mirror, "made")))(Outcome{}, root)
+			}),
 		},
 		Case{
 			// LESSONS (2026 cap-std advisory): a link whose target ends in

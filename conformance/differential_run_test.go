@@ -28,7 +28,10 @@ type Difference struct {
 // wazeroReasons explains known differences, by case name prefix: the
 // behaviour wazero v1.12.0's WASI has and why the case expects otherwise.
 var wazeroReasons = map[string]string{
-	"sandbox/host-planted-symlinks":      "wazero bug, sandbox escape: its mounts follow symbolic links the host planted (relative or absolute) out of the mount; the guest reads, creates, truncates, deletes and stats outside. capwasi refuses with EPERM, as wasmtime",
+	"sandbox/host-planted-symlinks":      "wazero bug, sandbox escape: its mounts follow symbolic links the host planted (relative or absolute) out of the mount; the guest reads, creates, truncates, deletes and stats outside. capwasi refuses relative ones with EPERM, as wasmtime, and follows absolute ones from the pre-open named \"/\" (root semantics), where these lead nowhere",
+	"sandbox/host-planted-absolute":      "wazero bug, sandbox escape: its mounts follow absolute symbolic links the host planted from the host's root, whatever the mount's name; capwasi refuses them (EPERM) in every pre-open but \"/\"",
+	"sandbox/absolute-symlinks-stay":     "wazero bug, sandbox escape: an absolute symbolic link in the mount \"/\" is followed from the host's root (the guest read and truncated the real file outside); capwasi follows it from the pre-open, as a chroot does (root semantics)",
+	"path_symlink/absolute-target-in":    "wazero refuses absolute targets in path_symlink (EPERM), as capwasi does in pre-opens not named \"/\"; in \"/\" capwasi makes them and follows them from the pre-open (root semantics)",
 	"sandbox/guest-made-symlink":         "wazero bug, sandbox escape: a symbolic link the guest creates pointing out of the mount is followed afterwards. capwasi refuses the resolution (EPERM)",
 	"sandbox/read-only-preopen":          "wazero answers EROFS for most writes beneath a read-only mount and ENOSYS for write opens, where wasmtime answers EPERM; and it truncates a file with OFLAGS_TRUNC when only FD_READ is asked for (wazero bug: the 2026 read-only truncation advisory)",
 	"sandbox/into-read-only-preopen":     "wazero answers ENOSYS to a rename or link between two mounts (never a preview1 answer); capwasi refuses writing into the read-only side with EPERM",

@@ -44,6 +44,14 @@ const (
 	// on the same trees. Cases whose directory is ReadOnly, which check
 	// that every change is refused, run on every implementation.
 	FeatureWritableTree Feature = "writable-tree"
+	// FeatureRootSemantics: a directory pre-opened as "/" is the root of
+	// the guest's tree, as a chroot is: a symbolic link with an absolute
+	// target may be created in it (path_symlink), and such a target is
+	// followed from it, never from the host's root; ".." there then stays
+	// there. ".." above it in a guest's path is still refused. Without
+	// the feature, absolute targets are refused there as in every other
+	// pre-open (EPERM).
+	FeatureRootSemantics Feature = "root-semantics"
 )
 
 // writes is what a case that changes its tree needs.
@@ -51,7 +59,7 @@ var writes = []Feature{FeatureWritableTree}
 
 // Features lists every feature a case may need, in the order the coverage
 // table shows them.
-var Features = []Feature{FeatureWritableTree, FeatureSockets, FeatureHostStreams}
+var Features = []Feature{FeatureWritableTree, FeatureSockets, FeatureHostStreams, FeatureRootSemantics}
 
 // supports reports whether impl declares no lack of f.
 func (impl Impl) supports(f Feature) bool { return !slices.Contains(impl.Unsupported, f) }

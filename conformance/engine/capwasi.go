@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	capstdsync "github.com/capwasi/capwasi/capstd-sync"
@@ -60,10 +61,16 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 // NewWriterFile), and its clocks and randomness
 // (WasiCtxBuilder.Deterministic, Clocks). It is
 // the one place where capwasi's tools turn host paths into a context.
+//
+// Every host directory is opened with opts (capstdsync.WithResolver, say);
+// one pre-opened as "/" also with capstdsync.WithRootSemantics, so that
+// absolute symbolic links in it are made and followed inside it, as a
+// chroot does (other pre-opens, and io/fs ones, refuse them).
+//
 // Errors: those of the builder, a directory that cannot be opened among
 // them; on error nothing stays open but inv's listeners, which stay the
 // caller's.
-func CapwasiCtx(inv *Invocation) (common.WasiCtx, error) {
+func CapwasiCtx(inv *Invocation, opts ...capstdsync.DirOption) (common.WasiCtx, error) {
 	b := capstdsync.NewWasiCtxBuilder().Args(inv.Args...)
 	for _, kv := range inv.Env {
 		name, value, _ := strings.Cut(kv, "=")
@@ -88,15 +95,19 @@ func CapwasiCtx(inv *Invocation) (common.WasiCtx, error) {
 		b.Stderr(capstdsync.NewWriterFile(inv.Stderr))
 	}
 	for _, d := range inv.Dirs {
+		dirOpts := opts
+		if d.GuestPath == "/" {
+			dirOpts = append(slices.Clip(opts), capstdsync.WithRootSemantics())
+		}
 		switch {
 		case d.FS != nil:
 			b.PreopenFS(d.FS, d.GuestPath)
 		case d.ReadOnly:
-			b.PreopenHostDir(d.HostPath, d.GuestPath, capstdsync.ReadOnly)
+			b.PreopenHostDir(d.HostPath, d.GuestPath, capstdsync.ReadOnly, dirOpts...)
 		case inv.Budget != nil:
-			b.PreopenHostDirWithBudget(d.HostPath, d.GuestPath, capstdsync.ReadWrite, inv.Budget)
+			b.PreopenHostDirWithBudget(d.HostPath, d.GuestPath, capstdsync.ReadWrite, inv.Budget, dirOpts...)
 		default:
-			b.PreopenHostDir(d.HostPath, d.GuestPath, capstdsync.ReadWrite)
+			b.PreopenHostDir(d.HostPath, d.GuestPath, capstdsync.ReadWrite, dirOpts...)
 		}
 	}
 	for _, l := range inv.Listeners {

@@ -112,6 +112,12 @@ type Options struct {
 	// [CapwasiCtx]: another implementation of common run the same way (the
 	// benchmarks' in-memory file system). wazero ignores it.
 	NewCtx func(inv *Invocation) (common.WasiCtx, error)
+	// Resolver is how capwasi resolves the guest's paths beneath the
+	// directories CapwasiCtx pre-opens (capstdsync.WithResolver): the
+	// default, ResolverAuto, or ResolverWalk to force the component walk
+	// that systems without openat2 use. With NewCtx, and on wazero, it
+	// means nothing.
+	Resolver capstdsync.Resolver
 }
 
 // DefaultCacheDir returns capwasi/wazero in the user's cache directory, or
@@ -134,10 +140,14 @@ func New(name string, opts Options) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := opts.Resolver.MarshalText(); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
 	if name == "capwasi" {
 		newCtx := opts.NewCtx
 		if newCtx == nil {
-			newCtx = CapwasiCtx
+			resolver := capstdsync.WithResolver(opts.Resolver)
+			newCtx = func(inv *Invocation) (common.WasiCtx, error) { return CapwasiCtx(inv, resolver) }
 		}
 		return &capwasiEngine{cache: cache, trace: opts.Trace, stoppable: opts.Stoppable, strictRights: opts.StrictRights, newCtx: newCtx}, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/conformance/guests"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -110,4 +111,59 @@ func TestEngineErrors(t *testing.T) {
 			assert.Less(t, time.Since(start), 30*time.Second)
 		})
 	}
+}
+
+// TestCapwasiResolverAndRoot checks the capwasi engine's pre-opens: each
+// opened with the resolver Options.Resolver names, and the one named "/"
+// with root semantics (an absolute link the host planted in it is
+// followed inside it; in another pre-open it is refused).
+func TestCapwasiResolverAndRoot(t *testing.T) {
+	p, err := guests.Build("suiteprobe")
+	require.NoError(t, err)
+	wasm, err := os.ReadFile(p)
+	require.NoError(t, err)
+	base := t.TempDir()
+	rw, ro, outside := filepath.Join(base, "rw"), filepath.Join(base, "ro"), filepath.Join(base, "outside")
+	for _, d := range []string{filepath.Join(rw, "d"), ro, outside} {
+		require.NoError(t, os.MkdirAll(d, 0o755))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(rw, "d", "f"), []byte("inside"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("SECRET"), 0o644))
+	require.NoError(t, os.Symlink("/d/f", filepath.Join(rw, "abs")))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "secret"), filepath.Join(rw, "host")))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "secret"), filepath.Join(ro, "host")))
+	dirs := []Dir{{HostPath: rw, GuestPath: "/"}, {HostPath: ro, GuestPath: "/ro", ReadOnly: true}}
+
+	for _, r := range []capstdsync.Resolver{capstdsync.ResolverAuto, capstdsync.ResolverWalk} {
+		t.Run(r.String(), func(t *testing.T) {
+			eng, err := New("capwasi", Options{CacheDir: testCache, Resolver: r})
+			require.NoError(t, err)
+			ctx, err := eng.(*capwasiEngine).newCtx(&Invocation{Dirs: dirs})
+			require.NoError(t, err)
+			for _, p := range ctx.Preopens() {
+				require.Equal(t, r, p.Dir.(interface{ Resolver() capstdsync.Resolver }).Resolver(), p.GuestPath)
+			}
+			require.NoError(t, ctx.Close())
+
+			for _, c := range []struct{ path, stdout, stderr string }{
+				{"/abs", "inside", ""},            // an absolute link in / is followed inside it
+				{"/host", "", "No such file"},     // so one to the host's outside leads nowhere
+				{"/ro/host", "", "not permitted"}, // in /ro an absolute link is an escape
+			} {
+				var stdout, stderr bytes.Buffer
+				code, err := eng.Run(context.Background(), &Invocation{Wasm: wasm, Dirs: dirs, Stdout: &stdout, Stderr: &stderr,
+					Args: []string{"probe", "cat:" + c.path}})
+				require.NoError(t, err)
+				assert.Equal(t, c.stdout, stdout.String(), c.path)
+				if c.stderr == "" {
+					assert.Zero(t, code, stderr.String())
+				} else {
+					assert.Equal(t, uint32(1), code, c.path)
+					assert.Contains(t, stderr.String(), c.stderr, c.path)
+				}
+			}
+		})
+	}
+	_, err = New("capwasi", Options{Resolver: capstdsync.Resolver(9)})
+	assert.Error(t, err)
 }

@@ -10,6 +10,7 @@ package impls
 import (
 	"bytes"
 
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/common"
 	"github.com/capwasi/capwasi/conformance"
 	"github.com/capwasi/capwasi/conformance/engine"
@@ -34,12 +35,12 @@ var CapstdSyncReadOnly = conformance.Impl{
 
 // FSDir is capstd-sync's io/fs directory (capstdsync.NewFSDir) as an Impl:
 // each directory is pre-opened from the case's tree as data (Dir.FS, an
-// in-memory fs.FS, never the host path), declaring only that it cannot
-// write.
+// in-memory fs.FS, never the host path), declaring that it cannot write
+// and that absolute links in "/" stay refused.
 var FSDir = conformance.Impl{
 	Name:        "capstd-sync-fs",
 	NewCtx:      newFSDirCtx,
-	Unsupported: []conformance.Feature{conformance.FeatureWritableTree},
+	Unsupported: []conformance.Feature{conformance.FeatureWritableTree, conformance.FeatureRootSemantics},
 }
 
 func newFSDirCtx(spec conformance.Spec) (common.WasiCtx, error) {
@@ -56,6 +57,16 @@ func newCapstdSyncReadOnlyCtx(spec conformance.Spec) (common.WasiCtx, error) {
 		inv.Dirs[i].ReadOnly = true
 	}
 	return engine.CapwasiCtx(inv)
+}
+
+// CapstdSyncWalk is CapstdSync with every path resolved by capstd's
+// component walk (capstdsync.ResolverWalk), even where openat2 works: the
+// resolver of darwin, freebsd and older Linux kernels, run through the
+// whole suite on any system.
+var CapstdSyncWalk = conformance.Impl{Name: "capstd-sync-walk", NewCtx: newCapstdSyncWalkCtx}
+
+func newCapstdSyncWalkCtx(spec conformance.Spec) (common.WasiCtx, error) {
+	return engine.CapwasiCtx(Invocation(spec), capstdsync.WithResolver(capstdsync.ResolverWalk))
 }
 
 // Invocation returns the engine invocation that gives a guest what spec

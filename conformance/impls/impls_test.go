@@ -9,6 +9,8 @@ import (
 
 func TestCapstdSync(t *testing.T) { conformance.Run(t, impls.CapstdSync) }
 
+func TestCapstdSyncWalk(t *testing.T) { conformance.Run(t, impls.CapstdSyncWalk) }
+
 func TestMemfs(t *testing.T) { conformance.Run(t, impls.Memfs) }
 
 // TestCapstdSyncReadOnly: with every pre-open read-only and the writable
@@ -16,5 +18,6 @@ func TestMemfs(t *testing.T) { conformance.Run(t, impls.Memfs) }
 func TestCapstdSyncReadOnly(t *testing.T) { conformance.Run(t, impls.CapstdSyncReadOnly) }
 
 // TestFSDir: capstd-sync's io/fs directory over each case's tree as data,
-// declaring only that it cannot write, passes every case it runs.
+// declaring that it cannot write and has no root semantics, passes every
+// case it runs.
 func TestFSDir(t *testing.T) { conformance.Run(t, impls.FSDir) }

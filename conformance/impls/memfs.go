@@ -15,7 +15,7 @@ import (
 var Memfs = conformance.Impl{
 	Name:        "memfs",
 	NewCtx:      newMemfsCtx,
-	Unsupported: []conformance.Feature{conformance.FeatureSockets, conformance.FeatureHostStreams},
+	Unsupported: []conformance.Feature{conformance.FeatureSockets, conformance.FeatureHostStreams, conformance.FeatureRootSemantics},
 }
 
 // memfsCtx saves every tree back to its host directory when closed.

@@ -38,7 +38,16 @@
 //	--budget-entries N      likewise for the number of new names (files, directories, links)
 //	--engine NAME           capwasi (the default), or wazero to run the module on
 //	                        wazero's built-in WASI instead, for comparison (no
-//	                        --tcplisten, --trace, --budget-* or --strict-rights then)
+//	                        --tcplisten, --trace, --budget-*, --strict-rights or --resolver then)
+//	--resolver NAME         how capwasi resolves the guest's paths: auto (the default:
+//	                        openat2 on Linux 5.6+, the component walk elsewhere) or walk
+//	                        (the component walk everywhere, as on darwin and freebsd)
+//
+// A directory pre-opened as "/" is the root of the guest's tree, as a chroot
+// is: the guest may create symbolic links with absolute targets in it, and
+// absolute targets there are followed from it, never from the host's root
+// (so --dir /::/ sees the host's own absolute links as the host does). In
+// other pre-opens absolute targets are refused.
 //
 // "wasi-run testsuite" runs WebAssembly wasi-testsuite directories (NAME.wasm
 // tests with NAME.json specifications, see package testsuite): it prints one
@@ -46,7 +55,8 @@
 // when some were), and exits with status 0 only if no test failed. Its
 // flags: --engine capwasi|wazero (wazero's own WASI, to compare), --timeout
 // D (per read, write and wait; default 30s), --skip NAME[=REASON]
-// (repeatable), -v (a line per test), --trace and --cache as above.
+// (repeatable), -v (a line per test), --trace, --cache and --resolver as
+// above.
 //
 // Interrupting wasi-run (SIGINT, SIGTERM) ends it at once, as it ends a
 // native program. Only with --timeout can a guest be stopped while it runs:
@@ -109,6 +119,12 @@ func main() {
 	os.Exit(int(code))
 }
 
+// resolverFlag defines the --resolver flag, which sets *r.
+func resolverFlag(fs *flag.FlagSet, r *capstdsync.Resolver) {
+	fs.TextVar(r, "resolver", capstdsync.ResolverAuto,
+		"how capwasi resolves guest paths: `auto` (openat2 where it works) or walk (capstd's component walk everywhere)")
+}
+
 // listFlag collects the values of a repeatable flag.
 type listFlag []string
 
@@ -124,6 +140,7 @@ type config struct {
 	deterministic              seedFlag
 	budgetBytes, budgetEntries sizeFlag
 	engine                     string
+	resolver                   capstdsync.Resolver
 	module                     string
 	args                       []string
 }
@@ -145,6 +162,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.Var(&c.deterministic, "deterministic", "run deterministically: fixed clocks that move only by what the guest waits for, random bytes seeded with SEED (--deterministic=SEED; alone: 0), no host environment")
 	fs.Var(&c.budgetBytes, "budget-bytes", "let the read-write directories grow by at most `SIZE` bytes together (e.g. 1M)")
 	fs.Var(&c.budgetEntries, "budget-entries", "let the read-write directories gain at most `N` names together")
+	resolverFlag(fs, &c.resolver)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wasi-run [flags] MODULE.wasm [ARGS...]\n       wasi-run testsuite [flags] DIR...")
 		fs.PrintDefaults()
@@ -163,8 +181,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	case c.engine == "capwasi":
 	case c.engine != "wazero":
 		return nil, usageError{fmt.Sprintf("--engine %q: want capwasi or wazero", c.engine)}
-	case len(c.listen) > 0 || c.trace || c.strict || c.budgetBytes.set || c.budgetEntries.set:
-		return nil, usageError{"--tcplisten, --trace, --strict-rights and --budget-* need --engine capwasi"}
+	case len(c.listen) > 0 || c.trace || c.strict || c.budgetBytes.set || c.budgetEntries.set || c.resolver != capstdsync.ResolverAuto:
+		return nil, usageError{"--tcplisten, --trace, --strict-rights, --budget-* and --resolver need --engine capwasi"}
 	}
 	if c.deterministic.on {
 		if c.inheritEnv {
@@ -227,7 +245,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	opts := engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0, StrictRights: c.strict}
+	opts := engine.Options{CacheDir: c.cache, Stoppable: c.timeout > 0, StrictRights: c.strict, Resolver: c.resolver}
 	if c.trace {
 		opts.Trace = stderr
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"io"
 	"net"
 	"os"
@@ -273,4 +274,75 @@ func TestDeterministicRunsAreByteIdentical(t *testing.T) {
 		var ue usageError
 		assert.ErrorAs(t, err, &ue, "%q", args)
 	}
+}
+
+// TestResolverFlag runs the tour with each resolver; an unknown one, or
+// one given to wazero, is a usage error.
+func TestResolverFlag(t *testing.T) {
+	tour := build(t, "tour")
+	for _, r := range []string{"auto", "walk"} {
+		code, stdout, stderr, err := runCLI(t, "", "--resolver", r, "--dir", t.TempDir()+"::/sandbox", tour, "/sandbox")
+		require.NoError(t, err, stderr)
+		assert.Zero(t, code, stdout)
+		assert.NotContains(t, stdout, "FAIL")
+	}
+	for _, args := range [][]string{{"--resolver", "fast", tour}, {"--engine", "wazero", "--resolver", "walk", tour}} {
+		_, _, _, err := runCLI(t, "", args...)
+		var ue usageError
+		assert.True(t, errorsAs(err, &ue), "%v: %v", args, err)
+	}
+	_, _, _, err := runSuites(t, "--engine", "wazero", "--resolver", "walk", t.TempDir())
+	var ue usageError
+	assert.True(t, errorsAs(err, &ue), "%v", err)
+}
+
+// TestRootPreopenFollowsAbsoluteLinksInside gives the wasicall probe a
+// directory as "/" and one as "/data", each holding a link the host
+// planted to the host path of a file outside, and a copy of that file at
+// the same path inside "/": in "/" the guest makes and follows absolute
+// links, and the host's lands on the copy; in "/data" both are refused.
+func TestRootPreopenFollowsAbsoluteLinksInside(t *testing.T) {
+	base := t.TempDir()
+	root, data, outside := filepath.Join(base, "root"), filepath.Join(base, "data"), filepath.Join(base, "outside")
+	for _, d := range []string{filepath.Join(root, outside), data} {
+		require.NoError(t, os.MkdirAll(d, 0o755))
+	}
+	require.NoError(t, os.MkdirAll(outside, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("SECRET"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, outside, "secret"), []byte("inside"), 0o644))
+	for _, d := range []string{root, data} {
+		require.NoError(t, os.Symlink(filepath.Join(outside, "secret"), filepath.Join(d, "host")))
+	}
+	// LOOKUP_SYMLINK_FOLLOW is 1, RIGHTS_FD_READ 2; EPERM is 63.
+	script := strings.Join([]string{
+		`path_open 3 1 s:"host" 0 2 0 0 out:4>a`,
+		`fd_read $a iovout:8 out:4`,
+		`path_symlink s:"/host" 3 s:"made"`,
+		`path_open 3 1 s:"made" 0 2 0 0 out:4>b`,
+		`fd_read $b iovout:8 out:4`,
+		`path_open 4 1 s:"host" 0 2 0 0 out:4`,
+		`path_symlink s:"/host" 4 s:"made"`,
+	}, "\n") + "\n"
+	inside := hex.EncodeToString([]byte("inside\x00\x00")) + " 06000000"
+	for _, r := range []string{"auto", "walk"} {
+		require.NoError(t, os.RemoveAll(filepath.Join(root, "made")))
+		code, stdout, stderr, err := runCLI(t, script, "--resolver", r, "--dir", root+"::/", "--dir", data+"::/data", build(t, "wasicall"))
+		require.NoError(t, err, stderr)
+		assert.Zero(t, code, stderr)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		require.Len(t, lines, 7, stdout)
+		assert.Regexp(t, "^path_open 0 ", lines[0])
+		assert.Equal(t, "fd_read 0 "+inside, lines[1], "the host's absolute link lands on the copy inside /")
+		assert.Equal(t, "path_symlink 0", lines[2])
+		assert.Regexp(t, "^path_open 0 ", lines[3])
+		assert.Equal(t, "fd_read 0 "+inside, lines[4], "the guest's absolute link too")
+		assert.Equal(t, "path_open 63 00000000", lines[5], "in /data the host's absolute link is refused")
+		assert.Equal(t, "path_symlink 63", lines[6], "and none can be made")
+		target, err := os.Readlink(filepath.Join(root, "made"))
+		require.NoError(t, err)
+		assert.Equal(t, "/host", target)
+	}
+	b, err := os.ReadFile(filepath.Join(outside, "secret"))
+	require.NoError(t, err)
+	assert.Equal(t, "SECRET", string(b))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/conformance/testsuite"
 )
@@ -25,6 +26,8 @@ func runTestsuite(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cache := fs.String("cache", engine.DefaultCacheDir(), "compilation cache `DIR` (empty: none)")
 	verbose := fs.Bool("v", false, "print a line per test, passes and skips included")
 	trace := fs.Bool("trace", false, "log every WASI call to stderr (capwasi only)")
+	var resolver capstdsync.Resolver
+	resolverFlag(fs, &resolver)
 	var skips listFlag
 	fs.Var(&skips, "skip", "skip the test `NAME` (or DIR/NAME), with an optional =REASON (repeatable)")
 	fs.Usage = func() {
@@ -39,7 +42,10 @@ func runTestsuite(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 0, usageError{"testsuite: no directory given"}
 	}
 	// Stoppable: a test that times out must stop, wherever the guest is.
-	opts := engine.Options{CacheDir: *cache, Stoppable: true}
+	if *engineName != "capwasi" && resolver != capstdsync.ResolverAuto {
+		return 0, usageError{"testsuite: --resolver needs --engine capwasi"}
+	}
+	opts := engine.Options{CacheDir: *cache, Stoppable: true, Resolver: resolver}
 	if *trace {
 		opts.Trace = stderr
 	}
