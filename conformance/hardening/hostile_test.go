@@ -192,6 +192,9 @@ type hostileOptions struct {
 	stats   *hostileStats
 	opts    []wazeroadapter.Option // a Host of its own with these options, if any
 	budget  *capstdsync.Budget     // for the read-write pre-open, if any
+	// resolver resolves the paths beneath the pre-opens ("/" has root
+	// semantics, as wasi-run gives it).
+	resolver capstdsync.Resolver
 	// concurrent leaves out the checks of the process's descriptors and
 	// goroutines, which runs beside others cannot make: their caller
 	// checks them after all have ended.
@@ -207,12 +210,13 @@ type hostileRun struct {
 	stopped func() // stops the clients and waits for them
 }
 
-// newHostileRun builds the tree and the context of a run of seed.
+// newHostileRun builds the tree and the context of a run of seed: the
+// read-write pre-open is "/", with root semantics, as wasi-run gives it.
 func newHostileRun(t *testing.T, seed uint64, o hostileOptions) *hostileRun {
 	tr := newHostileTree(t)
-	rootDir, err := capstdsync.OpenAmbientDir(tr.root)
+	rootDir, err := capstdsync.OpenAmbientDir(tr.root, capstdsync.WithResolver(o.resolver), capstdsync.WithRootSemantics())
 	require.NoError(t, err)
-	roDir, err := capstdsync.OpenAmbientDir(tr.ro)
+	roDir, err := capstdsync.OpenAmbientDir(tr.ro, capstdsync.WithResolver(o.resolver))
 	require.NoError(t, err)
 	l, err := net.Listen("unix", "@"+uniqueName("hostile"))
 	require.NoError(t, err)
@@ -338,7 +342,7 @@ func runHostile(t *testing.T, seed uint64, o hostileOptions) {
 	if o.stats != nil {
 		o.stats.add(r)
 	}
-	t.Logf("seed %d: %d calls in %v, exit code %d", seed, len(r.calls), elapsed.Round(time.Millisecond), code)
+	t.Logf("seed %d, resolver %v: %d calls in %v, exit code %d", seed, o.resolver, len(r.calls), elapsed.Round(time.Millisecond), code)
 }
 
 // traceHostile runs seed again on a Host of its own that traces every
@@ -409,14 +413,16 @@ var hostileCorpus = []uint64{1, 2, 3, 4, 5, 6, 7, 8, 0x9e3779b97f4a7c15, 1 << 63
 const hostileCalls = 3000
 
 // TestHostileGuest runs the hostile guest with each seed of the fixed
-// corpus, then checks that the corpus reaches the functions' success paths
-// and not only their argument checks.
+// corpus, under each resolver, then checks that the corpus reaches the
+// functions' success paths and not only their argument checks.
 func TestHostileGuest(t *testing.T) {
 	stats := &hostileStats{}
-	for _, seed := range hostileCorpus {
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			runHostile(t, seed, hostileOptions{calls: hostileCalls, timeout: hostileTimeout, stats: stats})
-		})
+	for _, r := range []capstdsync.Resolver{capstdsync.ResolverAuto, capstdsync.ResolverWalk} {
+		for _, seed := range hostileCorpus {
+			t.Run(fmt.Sprintf("%v/seed=%d", r, seed), func(t *testing.T) {
+				runHostile(t, seed, hostileOptions{calls: hostileCalls, timeout: hostileTimeout, stats: stats, resolver: r})
+			})
+		}
 	}
 	// Tight limits, so that the hostile calls run into each of them.
 	t.Run("tight-limits", func(t *testing.T) {
@@ -476,13 +482,15 @@ func indexOf(names []string, name string) int {
 //
 //	go test -run '^$' -fuzz FuzzHostileGuest -fuzztime 10m github.com/capwasi/capwasi/conformance/hardening
 //
-// Plain `go test` runs the seed below; TestHostileGuest runs the fixed
+// Plain `go test` runs the seeds below; TestHostileGuest runs the fixed
 // corpus. Odd seeds run under a budget (64 KiB, 16 entries), checked to
-// hold and to count exactly what the tree grew by.
+// hold and to count exactly what the tree grew by; seeds with bit 1 set
+// with the component walk forced, the others with the default resolver.
 func FuzzHostileGuest(f *testing.F) {
 	f.Add(uint64(0))
+	f.Add(uint64(3))
 	f.Fuzz(func(t *testing.T, seed uint64) {
-		o := hostileOptions{calls: 1000, timeout: 2 * time.Minute}
+		o := hostileOptions{calls: 1000, timeout: 2 * time.Minute, resolver: capstdsync.Resolver(seed >> 1 & 1)}
 		if seed%2 == 1 { // half the runs under a budget
 			o.budget = capstdsync.NewBudget(64<<10, 16)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/conformance/engine"
 	"github.com/capwasi/capwasi/conformance/guests"
 	"github.com/stretchr/testify/assert"
@@ -41,9 +42,15 @@ func writeSuite(t *testing.T, wasm []byte, tests map[string]string) string {
 	return dir
 }
 
+// newRunner returns a runner on the engine named name; "capwasi-walk" is
+// capwasi with the component walk forced (capstdsync.ResolverWalk).
 func newRunner(t *testing.T, name string) *Runner {
 	t.Helper()
-	eng, err := engine.New(name, engine.Options{CacheDir: filepath.Join(os.TempDir(), "capwasi-test-wazero-cache"), Stoppable: true})
+	opts := engine.Options{CacheDir: filepath.Join(os.TempDir(), "capwasi-test-wazero-cache"), Stoppable: true}
+	if name == "capwasi-walk" {
+		name, opts.Resolver = "capwasi", capstdsync.ResolverWalk
+	}
+	eng, err := engine.New(name, opts)
 	require.NoError(t, err)
 	return &Runner{Engine: eng, Timeout: time.Minute, TempDir: t.TempDir()}
 }
@@ -126,7 +133,7 @@ var wantFailures = map[string]string{
 
 func TestRunSuiteOnGeneratedSuite(t *testing.T) {
 	wasm := probeWasm(t)
-	for _, eng := range engine.Names() {
+	for _, eng := range append(engine.Names(), "capwasi-walk") {
 		t.Run(eng, func(t *testing.T) {
 			dir := writeSuite(t, wasm, generatedSuite)
 			// Leftovers of an earlier run, which the runner removes.
