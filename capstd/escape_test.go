@@ -297,14 +297,14 @@ func TestEscapes(t *testing.T) {
 	runAttacks(t, attacks, (*sandbox).plantAttackTree)
 }
 
-// runAttacks runs each attack on a fresh sandbox whose Dir is opened with
-// opts and whose tree plant fills, and checks its error and that nothing
-// outside the root changed.
+// runAttacks runs each attack on a fresh sandbox (in memory where it can:
+// see memTempDir) whose Dir is opened with opts and whose tree plant
+// fills, and checks its error and that nothing outside the root changed.
 func runAttacks(t *testing.T, attacks []attack, plant func(*sandbox), opts ...Option) {
 	for _, a := range attacks {
 		t.Run(a.name, func(t *testing.T) {
 			t.Parallel()
-			s := newSandbox(t, opts...)
+			s := newSandboxIn(t, memTempDir(t), opts...)
 			plant(s)
 			before := s.snapshot()
 			err := a.op(s)
