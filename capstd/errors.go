@@ -10,8 +10,10 @@ import (
 // [Dir] it is relative to. It is returned, wrapped in a [*PathError] or a
 // [*LinkError], for absolute paths, for ".." that would climb above the
 // Dir, for symbolic links (relative or absolute) whose targets lead out, for
-// Linux /proc "magic links", and by [Dir.Symlink] for absolute targets
-// (absolute targets are neither, beneath a Dir with [WithRootSemantics]).
+// Linux /proc "magic links", and by [Dir.Symlink] for absolute targets.
+// Beneath a Dir opened [WithRootSemantics], absolute targets (a magic
+// link's absolute text among them) are followed from the Dir instead, and
+// Dir.Symlink accepts them.
 //
 // Test for it with errors.Is(err, capstd.ErrEscape). It is deliberately not
 // a syscall.Errno: callers map it to whatever their protocol requires (WASI

@@ -105,8 +105,9 @@ func WithResolver(r Resolver) Option {
 // followed from the Dir itself ("/etc/x" means the Dir's etc/x), never from
 // the host's root, and from then on, for the rest of that resolution, ".."
 // in the Dir stays in the Dir, as "/.." is "/" (Linux's RESOLVE_IN_ROOT).
-// [Dir.Symlink] then accepts absolute targets. Everything else is as for
-// any Dir: a path passed to a method is relative (an absolute one is
+// [Dir.Symlink] then accepts absolute targets. A Linux /proc magic link is
+// never followed as the kernel would: its text, when absolute, is such a
+// target. Everything else is as for any Dir: a path passed to a method is relative (an absolute one is
 // [ErrEscape]), and ".." above the Dir in it, or in relative link targets
 // before any absolute one, is ErrEscape.
 //
