@@ -99,12 +99,7 @@ func publishAll(repo, version, out string) error {
 // it at version: a sibling required at another version, a replace
 // directive, a module path that is not the directory's.
 func checkGoMod(dir, version string) error {
-	name := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	f, err := modfile.Parse(name, data, nil)
+	name, f, err := readGoMod(dir)
 	if err != nil {
 		return err
 	}
@@ -121,6 +116,18 @@ func checkGoMod(dir, version string) error {
 		errs = append(errs, fmt.Errorf("%s: replace %s: a module with replace directives cannot be installed with go install", name, r.Old.Path))
 	}
 	return errors.Join(errs...)
+}
+
+// readGoMod reads and parses the go.mod of the module in dir, and returns
+// its file name too.
+func readGoMod(dir string) (string, *modfile.File, error) {
+	name := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return name, nil, err
+	}
+	f, err := modfile.Parse(name, data, nil)
+	return name, f, err
 }
 
 // publish writes the module path at version, from dir, into the proxy out.
@@ -180,12 +187,7 @@ func setVersion(repo, version string) error {
 		return err
 	}
 	for _, dir := range modules {
-		name := filepath.Join(repo, dir, "go.mod")
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		f, err := modfile.Parse(name, data, nil)
+		name, f, err := readGoMod(filepath.Join(repo, dir))
 		if err != nil {
 			return err
 		}
