@@ -169,16 +169,8 @@ type DensityChange struct {
 
 // CompareDensity compares the density rows of rep that base also has.
 func CompareDensity(base, rep *Report, threshold float64) []DensityChange {
-	old := map[string]DensityRow{}
-	for _, r := range base.Density {
-		old[r.Name] = r
-	}
 	var out []DensityChange
-	for _, r := range rep.Density {
-		o, ok := old[r.Name]
-		if !ok {
-			continue
-		}
+	sameRows(base.Density, rep.Density, func(r DensityRow) string { return r.Name }, func(o, r DensityRow) {
 		for _, eng := range []string{DensityOwn, DensityShared} {
 			if o.Samples[eng] == nil || r.Samples[eng] == nil {
 				continue
@@ -197,7 +189,7 @@ func CompareDensity(base, rep *Report, threshold float64) []DensityChange {
 			}
 			out = append(out, c)
 		}
-	}
+	})
 	// A rate regressed only when it did at both goroutine counts.
 	fell := map[string]int{} // engine → rate rows that fell
 	for _, c := range out {

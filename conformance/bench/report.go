@@ -296,16 +296,8 @@ type Change struct {
 // both capwasi/native and capwasi/wazero grew by more than threshold (0.1
 // for 10 %).
 func Compare(base, rep *Report, threshold float64) []Change {
-	old := map[string]Row{}
-	for _, r := range base.Rows {
-		old[r.Name] = r
-	}
 	var out []Change
-	for _, r := range rep.Rows {
-		o, ok := old[r.Name]
-		if !ok {
-			continue
-		}
+	sameRows(base.Rows, rep.Rows, func(r Row) string { return r.Name }, func(o, r Row) {
 		c := Change{
 			Name:  r.Name,
 			OldNs: o.NsPerOp[Capwasi], NewNs: r.NsPerOp[Capwasi],
@@ -314,8 +306,22 @@ func Compare(base, rep *Report, threshold float64) []Change {
 		}
 		c.Regressed = grew(c.OldNative, c.NewNative, threshold) && grew(c.OldWazero, c.NewWazero, threshold)
 		out = append(out, c)
-	}
+	})
 	return out
+}
+
+// sameRows calls f with each row of rows that base also has, by name, and
+// the base's row, in the order of rows.
+func sameRows[R any](base, rows []R, name func(R) string, f func(old, cur R)) {
+	old := make(map[string]R, len(base))
+	for _, r := range base {
+		old[name(r)] = r
+	}
+	for _, r := range rows {
+		if o, ok := old[name(r)]; ok {
+			f(o, r)
+		}
+	}
 }
 
 func grew(old, cur, threshold float64) bool { return old > 0 && cur > old*(1+threshold) }
