@@ -55,8 +55,8 @@
 // when some were), and exits with status 0 only if no test failed. Its
 // flags: --engine capwasi|wazero (wazero's own WASI, to compare), --timeout
 // D (per read, write and wait; default 30s), --skip NAME[=REASON]
-// (repeatable), -v (a line per test), --trace, --cache and --resolver as
-// above.
+// (repeatable), -v (a line per test), --trace, --cache, --resolver and
+// --strict-rights as above.
 //
 // Interrupting wasi-run (SIGINT, SIGTERM) ends it at once, as it ends a
 // native program. Only with --timeout can a guest be stopped while it runs:

@@ -26,6 +26,7 @@ func runTestsuite(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cache := fs.String("cache", engine.DefaultCacheDir(), "compilation cache `DIR` (empty: none)")
 	verbose := fs.Bool("v", false, "print a line per test, passes and skips included")
 	trace := fs.Bool("trace", false, "log every WASI call to stderr (capwasi only)")
+	strict := fs.Bool("strict-rights", false, "path_open gives only the rights asked for, as the specification says (capwasi only)")
 	var resolver capstdsync.Resolver
 	resolverFlag(fs, &resolver)
 	var skips listFlag
@@ -42,10 +43,10 @@ func runTestsuite(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 0, usageError{"testsuite: no directory given"}
 	}
 	// Stoppable: a test that times out must stop, wherever the guest is.
-	if *engineName != "capwasi" && resolver != capstdsync.ResolverAuto {
-		return 0, usageError{"testsuite: --resolver needs --engine capwasi"}
+	if *engineName != "capwasi" && (resolver != capstdsync.ResolverAuto || *strict) {
+		return 0, usageError{"testsuite: --resolver and --strict-rights need --engine capwasi"}
 	}
-	opts := engine.Options{CacheDir: *cache, Stoppable: true, Resolver: resolver}
+	opts := engine.Options{CacheDir: *cache, Stoppable: true, Resolver: resolver, StrictRights: *strict}
 	if *trace {
 		opts.Trace = stderr
 	}

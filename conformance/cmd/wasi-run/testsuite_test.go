@@ -136,3 +136,38 @@ func TestEngineWazeroRunsTheSameCommandLine(t *testing.T) {
 	_, _, _, err = runCLI(t, "", "--engine", "wazero", "--dir", filepath.Join(dir, "missing"), probe)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// TestTestsuiteStrictRights: a test whose guest opens its directory with
+// rights 0 and creates a file in it (as wasmtime's test programs do) passes
+// by default and fails with --strict-rights, where the create answers
+// ENOTCAPABLE (76); --strict-rights needs capwasi.
+func TestTestsuiteStrictRights(t *testing.T) {
+	wasm, err := os.ReadFile(build(t, "wasicall"))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "fs-tests.dir"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zero_rights.wasm"), wasm, 0o644))
+	// The probe reads its script from the pre-opened directory (fd 3, "/"),
+	// which keeps fd 4 open;
+	// OFLAGS_DIRECTORY is 2, OFLAGS_CREAT 1.
+	script := "path_open 3 0 s:\".\" 2 0 0 0 out:4>d\npath_open $d 0 s:\"f\" 1 0 0 0 out:4\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fs-tests.dir", "script"), []byte(script), 0o644))
+	spec := `{"root": "fs-tests.dir", "args": ["-f", "/script"], "stdout": "path_open 0 05000000\npath_open 0 06000000\n"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "zero_rights.json"), []byte(spec), 0o644))
+
+	code, stdout, _, err := runSuites(t, dir)
+	require.NoError(t, err)
+	assert.Zero(t, code, stdout)
+	assert.Equal(t, "1 passed, 0 failed\n", stdout)
+
+	code, stdout, _, err = runSuites(t, "--strict-rights", dir)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1), code)
+	assert.Contains(t, stdout, "FAIL "+filepath.Join(dir, "zero_rights")+": ")
+	assert.Contains(t, stdout, "path_open 76 ")
+	assert.True(t, strings.HasSuffix(stdout, "\n0 passed, 1 failed\n"), stdout)
+
+	_, _, _, err = runSuites(t, "--engine", "wazero", "--strict-rights", dir)
+	var ue usageError
+	assert.ErrorAs(t, err, &ue)
+}
