@@ -40,8 +40,9 @@
 // absolute) leading out, an absolute symbolic link target given to
 // [WasiDir.Symlink] — fails with EPERM and changes nothing. EPERM is the one
 // errno for it: the WebAssembly wasi-testsuite (interesting_paths) accepts
-// only EPERM for an absolute path and for ".." above the directory,
-// wasmtime answers EPERM (wasi-filesystem's "not-permitted", which its
+// EPERM for an absolute path and for ".." above the directory in every
+// version (older ones accept nothing else; the current one also
+// ENOTCAPABLE), wasmtime answers EPERM (wasi-filesystem's "not-permitted", which its
 // path-resolution rules name for every escape), and wasi-filesystem
 // dropped ENOTCAPABLE. ENOTCAPABLE is left to the binding, for a call the
 // guest's descriptor has no right to make.
