@@ -49,7 +49,8 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 		closeListeners(inv)
 		return 0, err
 	}
-	return host.Run(ictx, compiled, wasiCtx, nil)
+	code, err := host.Run(ictx, compiled, wasiCtx, nil)
+	return finish(ctx, e.stoppable, code, err)
 }
 
 // CapwasiCtx builds the capstd-sync context that gives a guest what inv

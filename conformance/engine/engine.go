@@ -9,6 +9,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 	"github.com/capwasi/capwasi/common"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/sys"
 )
 
 // Dir is a host directory pre-opened for the guest. It has the fields of
@@ -106,7 +108,9 @@ type Options struct {
 	// Without it, a cancelled context stops only a guest blocked in a WASI
 	// call that honours it (capwasi's do; wazero's poll_oneoff sleeps
 	// without looking at the context, so a wazero guest asleep there runs
-	// its sleep out even when stoppable).
+	// its sleep out even when stoppable). A stoppable run whose context
+	// ended before the guest did reports it stopped, whatever the guest
+	// did after its context ended.
 	Stoppable bool
 	// NewCtx, when not nil, builds the capwasi engine's contexts instead of
 	// [CapwasiCtx]: another implementation of common run the same way (the
@@ -185,4 +189,24 @@ func start(ctx context.Context, cache wazero.CompilationCache, stoppable bool) (
 func compile(ctx context.Context, rt wazero.Runtime, wasm []byte) (wazero.CompiledModule, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	return rt.CompileModule(ctx, wasm)
+}
+
+// finish returns the outcome of a run: the guest's own, unless the guest
+// could be stopped (Options.Stoppable) and its context ended before the
+// guest did. Then the run was stopped, and the error is the one wazero's
+// close-on-context-done gives (a *sys.ExitError with
+// sys.ExitCodeDeadlineExceeded or sys.ExitCodeContextCanceled), even when
+// the guest ended first on its own: a host call the context ends returns
+// an errno to the guest, which may then exit before wazero closes it, and
+// a run that passed its deadline must not read as a success or failure of
+// the guest's. A trap keeps its error.
+func finish(ctx context.Context, stoppable bool, code uint32, err error) (uint32, error) {
+	if err != nil || !stoppable || ctx.Err() == nil {
+		return code, err
+	}
+	stop := sys.ExitCodeContextCanceled
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		stop = sys.ExitCodeDeadlineExceeded
+	}
+	return stop, sys.NewExitError(stop)
 }

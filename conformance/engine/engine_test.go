@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +13,10 @@ import (
 
 	capstdsync "github.com/capwasi/capwasi/capstd-sync"
 	"github.com/capwasi/capwasi/conformance/guests"
+	"github.com/capwasi/capwasi/conformance/internal/wasmbin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tetratelabs/wazero/sys"
 )
 
 // testCache is the compilation cache the tests share (compiling a Go guest
@@ -166,4 +170,81 @@ func TestCapwasiResolverAndRoot(t *testing.T) {
 	}
 	_, err = New("capwasi", Options{Resolver: capstdsync.Resolver(9)})
 	assert.Error(t, err)
+}
+
+func TestFinish(t *testing.T) {
+	live := context.Background()
+	expired, cancel := context.WithTimeout(live, 0)
+	defer cancel()
+	cancelled, cancel2 := context.WithCancel(live)
+	cancel2()
+	trap := errors.New("wasm error: unreachable")
+
+	code, err := finish(live, true, 3, nil)
+	assert.Equal(t, uint32(3), code)
+	assert.NoError(t, err, "the guest's own exit")
+	code, err = finish(expired, false, 3, nil)
+	assert.Equal(t, uint32(3), code, "not stoppable: the guest's outcome whatever the context")
+	assert.NoError(t, err)
+	code, err = finish(expired, true, 0, nil)
+	assert.Equal(t, sys.ExitCodeDeadlineExceeded, code, "past its deadline, a stoppable run was stopped")
+	var exit *sys.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, sys.ExitCodeDeadlineExceeded, exit.ExitCode())
+	assert.Contains(t, err.Error(), "deadline exceeded")
+	code, err = finish(cancelled, true, 5, nil)
+	assert.Equal(t, sys.ExitCodeContextCanceled, code)
+	require.ErrorAs(t, err, &exit)
+	_, err = finish(expired, true, 0, trap)
+	assert.Same(t, trap, err, "a trap keeps its error")
+}
+
+// readOnceGuest is a module whose _start reads stdin once (fd_read of 16
+// bytes) and returns whatever the read answered: no loop and no call after
+// it, so nothing in the guest gives wazero's close-on-context-done a place
+// to stop it once the read returns.
+func readOnceGuest() []byte {
+	m := []byte("\x00asm\x01\x00\x00\x00")
+	types := []byte{0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1, 0x7f, 0x60, 0, 0} // fd_read's, then _start's
+	m = wasmbin.AppendSection(m, 1, 2, types)
+	imp := wasmbin.AppendName(nil, "wasi_snapshot_preview1")
+	imp = wasmbin.AppendName(imp, "fd_read")
+	m = wasmbin.AppendSection(m, 2, 1, append(imp, 0, 0))
+	m = wasmbin.AppendSection(m, 3, 1, []byte{1})
+	m = wasmbin.AppendSection(m, 5, 1, []byte{0, 1})
+	exp := wasmbin.AppendName(nil, "memory")
+	exp = append(exp, 2, 0)
+	exp = wasmbin.AppendName(exp, "_start")
+	exp = append(exp, 0, 1)
+	m = wasmbin.AppendSection(m, 7, 2, exp)
+	body := []byte{0}                                 // no locals
+	body = append(body, 0x41, 0, 0x41, 16, 0x41, 1)   // fd 0, iovs at 16, 1 iovec
+	body = append(body, 0x41, 8, 0x10, 0, 0x1a, 0x0b) // nread at 8; call fd_read; drop; end
+	m = wasmbin.AppendSection(m, 10, 1, append(wasmbin.AppendU32(nil, uint32(len(body))), body...))
+	data := []byte{0, 0x41, 16, 0x0b, 8, 32, 0, 0, 0, 16, 0, 0, 0} // the iovec: 16 bytes at 32
+	return wasmbin.AppendSection(m, 11, 1, data)
+}
+
+// A guest whose blocked read the deadline ends gets an errno and may return
+// before wazero closes it; the run still reports the deadline. (Whether the
+// guest or wazero's context watcher wins is a race, which wazero mostly
+// wins on an idle machine: TestFinish checks the rule itself.)
+func TestStoppedGuestReportsTheDeadline(t *testing.T) {
+	eng, err := New("capwasi", Options{Stoppable: true})
+	require.NoError(t, err)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	code, err := eng.Run(ctx, &Invocation{Wasm: readOnceGuest(), Args: []string{"read-once"}, Stdin: pr})
+	var exit *sys.ExitError
+	require.ErrorAs(t, err, &exit, "the deadline, not the guest's return: %v (code %d)", err, code)
+	assert.Equal(t, sys.ExitCodeDeadlineExceeded, code)
+
+	// Its read really returns when nothing cancels it.
+	pr2, pw2 := io.Pipe()
+	go func() { _, _ = pw2.Write([]byte("x")); pw2.Close() }()
+	code, err = eng.Run(context.Background(), &Invocation{Wasm: readOnceGuest(), Args: []string{"read-once"}, Stdin: pr2})
+	require.NoError(t, err)
+	assert.Zero(t, code)
 }

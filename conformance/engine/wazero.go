@@ -61,7 +61,8 @@ func (e *wazeroEngine) Run(ctx context.Context, inv *Invocation) (uint32, error)
 	if mod != nil {
 		defer mod.Close(ctx)
 	}
-	return wazeroadapter.ExitCode(ctx, err)
+	code, err := wazeroadapter.ExitCode(ctx, err)
+	return finish(ctx, e.stoppable, code, err)
 }
 
 // WazeroConfig returns the wazero module configuration that gives a guest
