@@ -114,9 +114,11 @@ func recName(rec []byte) []byte {
 	return name
 }
 
-// isEntry reports whether the record rec is an entry of the listing.
+// isEntry reports whether the record rec (checked by record, so longer
+// than direntName) is an entry of the listing: a non-zero inode and a
+// non-empty name, which is a first name byte that is not NUL.
 func isEntry(rec []byte) bool {
-	return binary.NativeEndian.Uint64(rec[direntIno:]) != 0 && len(recName(rec)) > 0
+	return binary.NativeEndian.Uint64(rec[direntIno:]) != 0 && rec[direntName] != 0
 }
 
 // typeOf looks up the type of the entry name with fstatat, for file systems
