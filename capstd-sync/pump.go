@@ -215,7 +215,7 @@ func (f *pumpReader) Close() error {
 		return nil
 	}
 	f.interrupted = true
-	_ = d.SetReadDeadline(time.Unix(1, 0))
+	_ = d.SetReadDeadline(pastDeadline)
 	returned := f.ready.wait()
 	f.mu.Unlock()
 	select {

@@ -112,11 +112,11 @@ func (f *readerFile) Read(ctx context.Context, iovs [][]byte) (int, error) {
 			return 0, common.EAGAIN
 		}
 	}
-	if d, ok := f.r.(interface{ SetReadDeadline(time.Time) error }); ok && ctx.Done() != nil {
+	if d, ok := f.r.(deadliner); ok && ctx.Done() != nil {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		stop := onCancel(ctx, func() { _ = d.SetReadDeadline(time.Unix(1, 0)) })
+		stop := onCancel(ctx, func() { _ = d.SetReadDeadline(pastDeadline) })
 		n, err := f.readIovs(iovs)
 		if stop() {
 			_ = d.SetReadDeadline(time.Time{})
