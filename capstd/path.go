@@ -37,13 +37,12 @@ func checkPath(p string) error {
 // path, except that an absolute target is allowed when root is set (a Dir
 // with root semantics).
 func checkTarget(target string, root bool) error {
-	if !root || !strings.HasPrefix(target, "/") {
-		return checkPath(target)
+	err := checkPath(target)
+	if err != ErrEscape || !root {
+		return err
 	}
-	switch {
-	case strings.IndexByte(target, 0) >= 0:
-		return syscall.EINVAL
-	case len(target) >= maxPathLen:
+	// Absolute, and checked for NUL already: only the length is left.
+	if len(target) >= maxPathLen {
 		return syscall.ENAMETOOLONG
 	}
 	return nil
