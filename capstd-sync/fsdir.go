@@ -96,9 +96,14 @@ type fsNode struct {
 }
 
 // Lookup returns the entry name of dir, without following a final link.
+// The node's path is a string of its own, never name itself: name may
+// alias guest memory, and fsys may keep what it is given (an fs.File its
+// name).
 func (t *fsTree) Lookup(dir fsNode, name string) (fsNode, common.Filetype, error) {
-	p := name
-	if dir.path != "." {
+	var p string
+	if dir.path == "." {
+		p = strings.Clone(name)
+	} else {
 		p = dir.path + "/" + name
 	}
 	var info fs.FileInfo
@@ -206,7 +211,7 @@ func (d *fsDir) OpenFile(_ context.Context, p string, opts common.OpenOptions) (
 
 // sub returns the directory r names, opened beneath d.
 func (d *fsDir) sub(r vfs.Resolved[fsNode], flags common.Fdflags) *fsDir {
-	p := strings.Clone(r.Node.path) // it may alias the guest's path
+	p := r.Node.path // Lookup's own string, or d's path
 	s := &fsDir{t: d.t, path: p, ino: vfs.PathInode(p), parentIno: vfs.PathInode(parentPath(p))}
 	s.Flags = flags
 	return s

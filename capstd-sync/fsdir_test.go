@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unsafe"
 
 	"github.com/capwasi/capwasi/common"
 	"github.com/stretchr/testify/assert"
@@ -443,4 +444,38 @@ func TestPreopenFS(t *testing.T) {
 	f, err := openRead(t, pre[1].Dir, "stored.bin", false)
 	require.NoError(t, err)
 	assert.Equal(t, "stored bytes", readAll(t, f))
+}
+
+// keepingFS is an fs.FS that keeps every name it is asked to open, as a
+// file system that caches by name or an fs.File that remembers its name
+// does.
+type keepingFS struct {
+	fs.FS
+	opened []string
+}
+
+func (k *keepingFS) Open(name string) (fs.File, error) {
+	k.opened = append(k.opened, name)
+	return k.FS.Open(name)
+}
+
+// The binding's path strings may alias guest memory (package common): the
+// names an fs.FS is given must not change when the guest reuses that memory
+// after the call, at the root as beneath it.
+func TestFSDirHandsTheFSNamesOfItsOwn(t *testing.T) {
+	k := &keepingFS{FS: mapTree()}
+	d := newFSDirT(t, k)
+	for p, want := range map[string]string{"hello.txt": "hello, fs", "sub/deep.txt": "deep", "link": "deep"} {
+		mem := []byte(p) // the guest's memory
+		f, err := openRead(t, d, unsafe.String(&mem[0], len(mem)), true)
+		require.NoError(t, err, p)
+		assert.Equal(t, want, readAll(t, f), p)
+		for i := range mem {
+			mem[i] = 'X' // the guest reuses its memory
+		}
+	}
+	require.NotEmpty(t, k.opened)
+	for _, name := range k.opened {
+		assert.NotContains(t, name, "X", "a name the fs.FS kept changed with the guest's memory")
+	}
 }
