@@ -55,9 +55,11 @@ import (
 // fsys (a *zip.ReadCloser stays the caller's to close after the guest).
 //
 // fsys must not change while the guest runs as far as the listing
-// snapshots go; os.DirFS is confined against links, not against a host
-// process racing the guest — for a host directory, use
-// [WasiCtxBuilder.PreopenHostDir].
+// snapshots go; os.DirFS is confined against links, not against anything
+// that changes the host directory while the guest runs — a host process,
+// or another guest given the same directory read-write — which can swap a
+// checked directory for a link between the check and the open. For a host
+// directory, use [WasiCtxBuilder.PreopenHostDir].
 func NewFSDir(fsys fs.FS) (common.WasiDir, error) {
 	if fsys == nil {
 		return nil, common.EINVAL
