@@ -208,7 +208,7 @@ func fdFdstatSetRights(_ context.Context, in *instance, _ api.Module, stack []ui
 	// The new sets are within the reported ones, so nothing withheld by
 	// the implementation stays held.
 	e.rights = rights{base: base, inheriting: inheriting, heldBase: base, heldInheriting: inheriting,
-		dropped: e.dropped | e.base&^base}
+		dropped: e.dropped | e.base&^base, droppedInheriting: e.droppedInheriting | e.inheriting&^inheriting}
 	return common.ESUCCESS
 }
 

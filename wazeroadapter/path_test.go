@@ -161,6 +161,39 @@ func TestPathOpenRights(t *testing.T) {
 	drop(common.RightsPathFilestatSetSize, 0)
 	_, errno = g.open(dir, "f", common.OflagsTrunc, 0, 0, 0)
 	assert.Equal(t, common.ENOTCAPABLE, errno, "dropped with fd_fdstat_set_rights: refused")
+	// Dropped from the base set only, the right is still passed on: a
+	// directory opened through this one may truncate, as the rights model
+	// says.
+	again, errno := g.open(dir, ".", common.OflagsDirectory, common.RightsDirectoryBase, common.RightsDirectoryInheriting, 0)
+	require.Equal(t, common.ESUCCESS, errno)
+	_, errno = g.open(again, "f", common.OflagsTrunc, 0, 0, 0)
+	assert.Equal(t, common.ESUCCESS, errno)
+	// Dropped from the inheriting set too, it stays dropped for every
+	// directory opened through this one afterwards, and for theirs, in
+	// both modes: reopening "." does not give truncation back.
+	drop(0, common.RightsPathFilestatSetSize)
+	for _, h := range []*guest{g, nil} {
+		hd := dir
+		if h == nil {
+			h, _ = newStrictGuest(t)
+			sub, errno := h.open(3, "sub", common.OflagsDirectory, common.RightsDirectoryBase, common.RightsDirectoryInheriting, 0)
+			require.Equal(t, common.ESUCCESS, errno)
+			_, errno = h.open(sub, "f", common.OflagsCreat, 0, 0, 0)
+			require.Equal(t, common.ESUCCESS, errno)
+			st, _ := h.fdstat(sub)
+			require.Equal(t, common.ESUCCESS, h.call("fd_fdstat_set_rights", uint64(sub),
+				uint64(st.RightsBase&^common.RightsPathFilestatSetSize), uint64(st.RightsInheriting&^common.RightsPathFilestatSetSize)))
+			hd = sub
+		}
+		reopened, errno := h.open(hd, ".", common.OflagsDirectory, common.RightsDirectoryBase, common.RightsDirectoryInheriting, 0)
+		require.Equal(t, common.ESUCCESS, errno)
+		_, errno = h.open(reopened, "f", common.OflagsTrunc, 0, 0, 0)
+		assert.Equal(t, common.ENOTCAPABLE, errno, "truncation through a directory opened after the drop")
+		deeper, errno := h.open(reopened, ".", common.OflagsDirectory, common.RightsDirectoryBase, common.RightsDirectoryInheriting, 0)
+		require.Equal(t, common.ESUCCESS, errno)
+		_, errno = h.open(deeper, "f", common.OflagsTrunc, 0, 0, 0)
+		assert.Equal(t, common.ENOTCAPABLE, errno, "and through its descendants")
+	}
 
 	// Not asked for when the directory was opened is not dropped: Go's
 	// os.OpenRoot opens a directory without PATH_FILESTAT_SET_SIZE and

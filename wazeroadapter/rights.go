@@ -100,12 +100,16 @@ func isSocket(t common.Filetype) bool {
 // nothing. The contract of WasiFile.Rights obliges an implementation to
 // refuse what it withholds.
 //
-// dropped are the base rights the guest gave up with fd_fdstat_set_rights.
-// Only PATH_FILESTAT_SET_SIZE is looked at there (see truncNeeds).
+// dropped are the base rights the guest gave up with fd_fdstat_set_rights,
+// on this descriptor or, from the inheriting set, on a directory it was
+// opened through (droppedInheriting, passed on by within): a directory
+// opened through one whose inheriting set lost a right has given that right
+// up too, however it was opened. Only PATH_FILESTAT_SET_SIZE is looked at
+// there (see truncAllowed).
 type rights struct {
-	base, inheriting         common.Rights
-	heldBase, heldInheriting common.Rights
-	dropped                  common.Rights
+	base, inheriting           common.Rights
+	heldBase, heldInheriting   common.Rights
+	dropped, droppedInheriting common.Rights
 }
 
 // fileRights returns the rights of a descriptor the instance starts with
@@ -119,11 +123,14 @@ func fileRights(f common.WasiFile, t common.Filetype) rights {
 }
 
 // within returns r limited to what a directory with rights dir passes on:
-// reported sets by its reported inheriting set, held sets by its held one.
+// reported sets by its reported inheriting set, held sets by its held one;
+// what the guest dropped from dir's inheriting set counts as dropped from
+// both sets.
 func (r rights) within(dir rights) rights {
 	return rights{
 		base: r.base & dir.inheriting, inheriting: r.inheriting & dir.inheriting,
 		heldBase: r.heldBase & dir.heldInheriting, heldInheriting: r.heldInheriting & dir.heldInheriting,
+		dropped: dir.droppedInheriting, droppedInheriting: dir.droppedInheriting,
 	}
 }
 
@@ -172,8 +179,9 @@ func openNeeds(oflags common.Oflags) common.Rights {
 
 // truncAllowed reports whether path_open may truncate (OFLAGS_TRUNC)
 // through a directory with rights r: unless the guest dropped
-// PATH_FILESTAT_SET_SIZE with fd_fdstat_set_rights, which the wasi-testsuite
-// (truncation_rights) expects to be refused. Not asking for the right when
+// PATH_FILESTAT_SET_SIZE with fd_fdstat_set_rights, from the directory's
+// base set or from the inheriting set of one it was opened through, which
+// the wasi-testsuite (truncation_rights) expects to be refused. Not asking for the right when
 // opening the directory does not count: Go's os.OpenRoot opens directories
 // without it and then creates files with OFLAGS_TRUNC through them, which
 // wasmtime and wazero allow.
