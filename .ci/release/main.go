@@ -181,12 +181,34 @@ func addToList(name, version string) error {
 
 // setVersion makes every go.mod of repo require its siblings at version,
 // and go.work replace exactly that version of each sibling with its
-// directory.
+// directory. Everything is read and checked before anything is written, so
+// that a failure leaves the tree as it was.
 func setVersion(repo, version string) error {
 	if err := checkVersion(version); err != nil {
 		return err
 	}
-	for _, dir := range modules {
+	// go.work is edited as text, so that its comments and layout stay:
+	// the version of every replace line of a sibling becomes version.
+	workName := filepath.Join(repo, "go.work")
+	data, err := os.ReadFile(workName)
+	if err != nil {
+		return err
+	}
+	edited := workReplace.ReplaceAll(data, []byte("${1}"+version+"${2}"))
+	w, err := modfile.ParseWork(workName, edited, nil)
+	if err != nil {
+		return err
+	}
+	for _, dir := range modules[:len(modules)-1] { // nothing requires conformance
+		if !slices.ContainsFunc(w.Replace, func(r *modfile.Replace) bool {
+			return r.Old.Path == prefix+dir && r.Old.Version == version && r.New.Path == "./"+dir
+		}) {
+			return fmt.Errorf("%s: no line replaces %s %s with ./%s", workName, prefix+dir, version, dir)
+		}
+	}
+	names := make([]string, len(modules))
+	mods := make([][]byte, len(modules))
+	for i, dir := range modules {
 		name, f, err := readGoMod(filepath.Join(repo, dir))
 		if err != nil {
 			return err
@@ -198,41 +220,19 @@ func setVersion(repo, version string) error {
 				}
 			}
 		}
-		if err := writeFormatted(name, f.Format); err != nil {
+		names[i] = name
+		if mods[i], err = f.Format(); err != nil {
 			return err
 		}
 	}
-	// go.work is edited as text, so that its comments and layout stay:
-	// the version of every replace line of a sibling becomes version.
-	name := filepath.Join(repo, "go.work")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	edited := workReplace.ReplaceAll(data, []byte("${1}"+version+"${2}"))
-	w, err := modfile.ParseWork(name, edited, nil)
-	if err != nil {
-		return err
-	}
-	for _, dir := range modules[:len(modules)-1] { // nothing requires conformance
-		if !slices.ContainsFunc(w.Replace, func(r *modfile.Replace) bool {
-			return r.Old.Path == prefix+dir && r.Old.Version == version && r.New.Path == "./"+dir
-		}) {
-			return fmt.Errorf("%s: no line replaces %s %s with ./%s", name, prefix+dir, version, dir)
+	for i, name := range names {
+		if err := os.WriteFile(name, mods[i], 0o644); err != nil {
+			return err
 		}
 	}
-	return os.WriteFile(name, edited, 0o644)
+	return os.WriteFile(workName, edited, 0o644)
 }
 
 // workReplace matches the old version of a replace line of a sibling in
 // go.work, inside a replace block or on its own.
 var workReplace = regexp.MustCompile(`(?m)^((?:replace)?[ \t]*` + regexp.QuoteMeta(prefix) + `[a-z-]+ )v[^ ]+( => \./)`)
-
-// writeFormatted writes what format returns to name.
-func writeFormatted(name string, format func() ([]byte, error)) error {
-	data, err := format()
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(name, data, 0o644)
-}

@@ -138,4 +138,7 @@ func TestSetVersion(t *testing.T) {
 	if err := setVersion(repo, "v0.3.0"); err == nil || !strings.Contains(err.Error(), "no line replaces") {
 		t.Errorf("a go.work without the replace lines: %v", err)
 	}
+	if after, _ := os.ReadFile(filepath.Join(repo, "capstd-sync", "go.mod")); string(after) != string(mod) {
+		t.Errorf("a failed set-version changed go.mod:\n%s\nwas:\n%s", after, mod)
+	}
 }
