@@ -34,23 +34,29 @@ func (e *capwasiEngine) Run(ctx context.Context, inv *Invocation) (uint32, error
 	if e.strictRights {
 		opts = append(opts, wazeroadapter.WithStrictRights())
 	}
-	host, err := wazeroadapter.Instantiate(ctx, rt, opts...)
+	host, compiled, wasiCtx, err := e.prepare(ctx, rt, inv, opts)
 	if err != nil {
-		closeListeners(inv)
-		return 0, err
-	}
-	compiled, err := compile(ctx, rt, inv.Wasm)
-	if err != nil {
-		closeListeners(inv)
-		return 0, err
-	}
-	wasiCtx, err := e.newCtx(inv)
-	if err != nil {
-		closeListeners(inv)
+		closeListeners(inv) // the context, which would own them, was not built
 		return 0, err
 	}
 	code, err := host.Run(ictx, compiled, wasiCtx, nil)
 	return finish(ctx, e.stoppable, code, err)
+}
+
+// prepare instantiates the host module into rt, compiles the guest and
+// builds its context, in that order, so that nothing the context owns
+// exists before everything that can fail without it has succeeded.
+func (e *capwasiEngine) prepare(ctx context.Context, rt wazero.Runtime, inv *Invocation, opts []wazeroadapter.Option) (*wazeroadapter.Host, wazero.CompiledModule, common.WasiCtx, error) {
+	host, err := wazeroadapter.Instantiate(ctx, rt, opts...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	compiled, err := compile(ctx, rt, inv.Wasm)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	wasiCtx, err := e.newCtx(inv)
+	return host, compiled, wasiCtx, err
 }
 
 // CapwasiCtx builds the capstd-sync context that gives a guest what inv
